@@ -1,0 +1,135 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import jwt from '@fastify/jwt';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { createGuards, type Guards } from './http/auth.ts';
+import { registerErrorHandler } from './http/errors.ts';
+import { registerServerMetrics } from './http/metrics.ts';
+import { createTenantResolver } from './http/tenant.ts';
+import { agentRoutes } from './modules/agent/agent.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
+import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
+import { dataRoutes } from './modules/data/data.routes.ts';
+import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
+import { metaRoutes } from './modules/meta/meta.routes.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Deps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly db: Database['db'];
+  readonly guards: Guards;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.apikey',
+  'req.headers.cookie',
+  '*.password',
+  '*.refresh',
+  '*.access',
+  '*.api_key',
+];
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the whole app (no port, no globals): what main.ts listens with and what every test injects into. */
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<App> {
+  const app = Fastify({
+    logger: logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+    },
+    bodyLimit: 10 * 1024 * 1024,
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  registerErrorHandler(app);
+
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+  await app.register(cors, {
+    origin: config.corsAllowedOrigins.length ? [...config.corsAllowedOrigins] : false,
+    credentials: true,
+  });
+  await app.register(jwt, {
+    secret: config.secretKey,
+    sign: { algorithm: 'HS256' },
+    verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'jti', 'token_type', 'user_id', 'tid'] },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'XAT API',
+        version: VERSION,
+        description: 'Measure and compare the performance of servers and VMs.',
+      },
+      components: {
+        securitySchemes: {
+          jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerServerMetrics(app);
+
+  const resolveTenant = createTenantResolver(database.db, {
+    allowedHosts: config.allowedHosts,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
+  app.decorateRequest('tenant');
+  app.decorateRequest('principal');
+  app.decorateRequest('agent');
+  app.addHook('onRequest', async (request) => {
+    const path = request.url;
+    if (path.startsWith('/api/v1/') || path.startsWith('/v1/')) request.tenant = await resolveTenant(request);
+  });
+
+  const deps: Deps = { config, database, db: database.db, guards: createGuards(app, database.db) };
+  // The whole API surface, registered explicitly.
+  metaRoutes(app, deps);
+  authRoutes(app, deps);
+  userRoutes(app, deps);
+  collectorRoutes(app, deps);
+  agentRoutes(app, deps);
+  benchmarkRoutes(app, deps);
+  loadTestRoutes(app, deps);
+  dataRoutes(app, deps);
+  app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,206 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+// Every tenant-owned table has tenant_id leading its primary key, unique constraints and foreign keys,
+// so a distributed PostgreSQL (Citus) can shard all of them on tenant_id and keep joins local.
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const id = () => uuid('id').notNull().default(sql`gen_random_uuid()`);
+const tenantId = () => uuid('tenant_id').notNull();
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  name: varchar('name', { length: 100 }).notNull().unique(),
+  isActive: boolean('is_active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** Host name → tenant. Shared reference table (not tenant-owned): it is how a request finds its tenant. */
+export const domains = pgTable(
+  'domains',
+  {
+    domain: varchar('domain', { length: 253 }).primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    isPrimary: boolean('is_primary').notNull().default(false),
+  },
+  (t) => [index('domains_tenant_idx').on(t.tenantId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    id: id(),
+    username: varchar('username', { length: 150 }).notNull(),
+    email: varchar('email', { length: 254 }).notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    firstName: varchar('first_name', { length: 150 }).notNull().default(''),
+    lastName: varchar('last_name', { length: 150 }).notNull().default(''),
+    role: varchar('role', { length: 16 }).notNull().default('member'),
+    isActive: boolean('is_active').notNull().default(true),
+    dateJoined: timestamp('date_joined', { withTimezone: true }).notNull().defaultNow(),
+    lastLogin: timestamp('last_login', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('users_tenant_username_uq').on(t.tenantId, t.username)],
+);
+
+/** Refresh tokens, stored as SHA-256 hashes only; one family per login, rotated on every use. */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    userId: uuid('user_id').notNull(),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: varchar('token_hash', { length: 64 }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('refresh_tokens_hash_uq').on(t.tenantId, t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.tenantId, t.familyId),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+  ],
+);
+
+export const collectors = pgTable(
+  'collectors',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    id: id(),
+    ownerId: uuid('owner_id'),
+    name: varchar('name', { length: 100 }).notNull(),
+    description: text('description').notNull().default(''),
+    apiKeyHash: varchar('api_key_hash', { length: 64 }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }),
+    hostname: varchar('hostname', { length: 255 }).notNull().default(''),
+    ipAddress: varchar('ip_address', { length: 45 }),
+    osName: varchar('os_name', { length: 100 }).notNull().default(''),
+    osVersion: varchar('os_version', { length: 50 }).notNull().default(''),
+    kernelVersion: varchar('kernel_version', { length: 100 }).notNull().default(''),
+    vmBrand: varchar('vm_brand', { length: 20 }).notNull().default('unknown'),
+    processorBrand: varchar('processor_brand', { length: 20 }).notNull().default('unknown'),
+    processorModel: varchar('processor_model', { length: 200 }).notNull().default(''),
+    vcpus: integer('vcpus'),
+    memoryGib: numeric('memory_gib', { precision: 10, scale: 2 }),
+    storageGib: numeric('storage_gib', { precision: 10, scale: 2 }),
+    storageType: varchar('storage_type', { length: 20 }).notNull().default('unknown'),
+    hourlyCost: numeric('hourly_cost', { precision: 10, scale: 4 }),
+    pcdAddress: varchar('pcd_address', { length: 255 }).notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('collectors_tenant_name_uq').on(t.tenantId, t.name),
+    unique('collectors_api_key_uq').on(t.tenantId, t.apiKeyHash),
+  ],
+);
+
+const collectorFk = (t: { tenantId: AnyPgColumn; collectorId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.tenantId, t.collectorId], foreignColumns: [collectors.tenantId, collectors.id] }).onDelete(
+    'cascade',
+  );
+
+export const benchmarks = pgTable(
+  'benchmarks',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    ownerId: uuid('owner_id'),
+    collectorId: uuid('collector_id').notNull(),
+    name: varchar('name', { length: 200 }).notNull(),
+    benchmarkType: varchar('benchmark_type', { length: 50 }).notNull().default('standard'),
+    status: varchar('status', { length: 20 }).notNull().default('pending'),
+    startTime: timestamp('start_time', { withTimezone: true }),
+    endTime: timestamp('end_time', { withTimezone: true }),
+    durationSeconds: integer('duration_seconds'),
+    cpuScore: doublePrecision('cpu_score'),
+    memoryScore: doublePrecision('memory_score'),
+    diskScore: doublePrecision('disk_score'),
+    networkScore: doublePrecision('network_score'),
+    overallScore: doublePrecision('overall_score'),
+    errorMessage: text('error_message').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('benchmarks_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    collectorFk(t),
+  ],
+);
+
+export const loadTestResults = pgTable(
+  'load_test_results',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    ownerId: uuid('owner_id'),
+    collectorId: uuid('collector_id').notNull(),
+    benchmarkId: uuid('benchmark_id'),
+    units10pct: integer('units_10pct').notNull().default(0),
+    units20pct: integer('units_20pct').notNull().default(0),
+    units30pct: integer('units_30pct').notNull().default(0),
+    units40pct: integer('units_40pct').notNull().default(0),
+    units50pct: integer('units_50pct').notNull().default(0),
+    units60pct: integer('units_60pct').notNull().default(0),
+    units70pct: integer('units_70pct').notNull().default(0),
+    units80pct: integer('units_80pct').notNull().default(0),
+    units90pct: integer('units_90pct').notNull().default(0),
+    units100pct: integer('units_100pct').notNull().default(0),
+    notes: text('notes').notNull().default(''),
+    /** What the measuring tool reported beyond the units (achieved utilization, level seconds, tool version). */
+    details: jsonb('details'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('load_test_results_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    collectorFk(t),
+  ],
+);
+
+export const collectedData = pgTable(
+  'collected_data',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    collectorId: uuid('collector_id').notNull(),
+    description: varchar('description', { length: 200 }).notNull().default(''),
+    fileName: varchar('file_name', { length: 255 }).notNull(),
+    fileSize: bigint('file_size', { mode: 'number' }).notNull(),
+    rowCount: integer('row_count'),
+    dataStart: timestamp('data_start', { withTimezone: true }),
+    dataEnd: timestamp('data_end', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('collected_data_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    collectorFk(t),
+  ],
+);

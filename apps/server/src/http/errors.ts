@@ -1,0 +1,132 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** DRF-shaped error bodies: `{detail, code}` for most, `{field: [messages]}` for validation. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof body.detail === 'string' ? body.detail : `HTTP ${statusCode}`);
+  }
+}
+
+export const notFound = (detail = 'Not found.') => new ApiError(404, { detail, code: 'not_found' });
+export const unauthorized = (detail = 'Authentication credentials were not provided.', code = 'not_authenticated') =>
+  new ApiError(401, { detail, code }, { 'www-authenticate': 'Bearer realm="api"' });
+export const forbidden = (detail = 'You do not have permission to perform this action.') =>
+  new ApiError(403, { detail, code: 'permission_denied' });
+export const throttled = (retryAfterSeconds: number, detail = 'Too many requests. Try again later.') =>
+  new ApiError(
+    429,
+    { detail, code: 'throttled' },
+    { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  );
+export const fieldErrors = (errors: Record<string, string[]>) => new ApiError(400, errors);
+export const fieldError = (field: string, message: string) => fieldErrors({ [field]: [message] });
+
+interface SchemaIssue {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const FRIENDLY: Record<string, (p: Record<string, unknown>) => string> = {
+  required: () => 'This field is required.',
+  enum: (p) => `Must be one of: ${(p.allowedValues as unknown[]).join(', ')}.`,
+  maxLength: (p) => `Ensure this field has no more than ${p.limit} characters.`,
+  minLength: (p) => `Ensure this field has at least ${p.limit} characters.`,
+  minimum: (p) => `Ensure this value is greater than or equal to ${p.limit}.`,
+  maximum: (p) => `Ensure this value is less than or equal to ${p.limit}.`,
+  exclusiveMinimum: (p) => `Ensure this value is greater than ${p.limit}.`,
+  minItems: (p) => `Ensure this list has at least ${p.limit} items.`,
+  maxItems: (p) => `Ensure this list has no more than ${p.limit} items.`,
+  format: (p) => `Enter a valid ${p.format}.`,
+  pattern: () => 'Enter a valid value.',
+};
+
+/** Turns schema-validation issues into DRF's `{field: [messages]}`, one entry per bad field. */
+export function issuesToFieldErrors(
+  issues: readonly SchemaIssue[],
+  context: string | undefined,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (field: string, message: string) => {
+    const list = out[field] ?? [];
+    if (!list.includes(message)) list.push(message);
+    out[field] = list;
+  };
+  const unions = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.schemaPath));
+  const fieldOf = (path: string) => path.replace(/^\//, '').replaceAll('/', '.') || (context ?? 'non_field_errors');
+  for (const issue of issues) {
+    if (issue.keyword === 'required') {
+      const missing = (issue.params.requiredProperties as string[] | undefined) ?? [];
+      const prefix = issue.instancePath ? `${fieldOf(issue.instancePath)}.` : '';
+      for (const name of missing) add(prefix + name, FRIENDLY.required?.({}) ?? 'Required.');
+      continue;
+    }
+    if (issue.keyword === 'boolean' || issue.keyword === 'additionalProperties') {
+      if (issue.keyword === 'boolean') add(fieldOf(issue.instancePath), 'Unknown field.');
+      continue;
+    }
+    const parentUnion = [...unions].find((u) => issue.schemaPath.startsWith(`${u}/anyOf/`));
+    if (parentUnion) continue;
+    if (issue.keyword === 'anyOf') {
+      const types = issues
+        .filter((i) => i.schemaPath.startsWith(`${issue.schemaPath}/anyOf/`) && i.keyword === 'type')
+        .map((i) => String(i.params.type));
+      add(fieldOf(issue.instancePath), types.length ? `Must be ${types.join(' or ')}.` : 'Invalid value.');
+      continue;
+    }
+    if (issue.keyword === 'type') {
+      add(
+        fieldOf(issue.instancePath),
+        `Must be ${issue.params.type === 'integer' ? 'an integer' : `a ${issue.params.type}`}.`,
+      );
+      continue;
+    }
+    const friendly = FRIENDLY[issue.keyword];
+    add(fieldOf(issue.instancePath), friendly ? friendly(issue.params) : (issue.message ?? 'Invalid value.'));
+  }
+  return out;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'parse_error',
+  401: 'not_authenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'throttled',
+};
+
+/** The one error handler. Register it before any route: Fastify applies it only to routes registered later. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { validation?: SchemaIssue[] }, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).headers(error.headers).send(error.body);
+    }
+    if (error.validation) {
+      return reply.code(400).send(issuesToFieldErrors(error.validation, error.validationContext));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      let detail = error.message;
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_REQ_FILE_TOO_LARGE')
+        detail = 'Request body is too large.';
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        detail = `Unsupported media type "${request.headers['content-type'] ?? ''}".`;
+      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (/JSON/.test(error.message) && status === 400))
+        detail = `JSON parse error - ${error.message}`;
+      return reply.code(status).send({ detail, code: CODE_BY_STATUS[status] ?? 'error' });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ detail: 'A server error occurred.', code: 'server_error' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not found.', code: 'not_found' }));
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
+import { DEFAULT_DOMAINS, findTenantByDomain, type Tenant } from '../modules/tenants/tenants.queries.ts';
+import { ApiError } from './errors.ts';
+
+const CACHE_MS = 10_000;
+
+/** Host name of a request, lower-cased, without port or IPv6 brackets. */
+export function hostOf(request: FastifyRequest): string {
+  const raw = (request.headers.host ?? '').toLowerCase();
+  if (raw.startsWith('[')) return raw.slice(1, raw.indexOf(']'));
+  return raw.replace(/:\d+$/, '');
+}
+
+/**
+ * Resolves a request's tenant from its Host: the tenant owning that domain; for the local names, ALLOWED_HOSTS and
+ * PUBLIC_URL's host, the default tenant (the owner of `localhost`). Cached briefly; unknown hosts answer 404.
+ */
+export function createTenantResolver(db: Db, opts: { allowedHosts: readonly string[]; publicUrl?: string }) {
+  const cache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  const defaultHosts = new Set([...DEFAULT_DOMAINS, '::1', ...opts.allowedHosts]);
+  if (opts.publicUrl) defaultHosts.add(new URL(opts.publicUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+  const anyHost = defaultHosts.has('*');
+
+  async function lookup(host: string): Promise<Tenant | undefined> {
+    const hit = cache.get(host);
+    if (hit && hit.until > Date.now()) return hit.tenant;
+    let tenant = await findTenantByDomain(db, host);
+    if (!tenant && (anyHost || defaultHosts.has(host))) tenant = await findTenantByDomain(db, 'localhost');
+    if (cache.size > 10_000) cache.clear();
+    cache.set(host, { tenant, until: Date.now() + CACHE_MS });
+    return tenant;
+  }
+
+  return async function resolveTenant(request: FastifyRequest): Promise<Tenant> {
+    const host = hostOf(request);
+    const tenant = host ? await lookup(host) : undefined;
+    if (!tenant?.isActive)
+      throw new ApiError(404, { detail: `No tenant serves the host "${host}".`, code: 'unknown_host' });
+    return tenant;
+  };
+}

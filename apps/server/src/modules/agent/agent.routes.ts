@@ -1,0 +1,3 @@
+import type { App, Deps } from '../../app.ts';
+
+export function agentRoutes(_app: App, _deps: Deps): void {}

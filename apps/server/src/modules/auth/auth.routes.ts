@@ -1,0 +1,167 @@
+import {
+  LogoutRequest,
+  MessageBody,
+  PasswordChangeRequest,
+  RefreshRequest,
+  RegisterRequest,
+  TokenPair,
+  TokenRequest,
+  TokenResponse,
+  UserSchema,
+  VerifyRequest,
+} from '@xat/contracts';
+import type { App, Deps } from '../../app.ts';
+import { sha256, verifyToken } from '../../http/auth.ts';
+import { fieldErrors, notFound, throttled, unauthorized } from '../../http/errors.ts';
+import { findUserById, findUserByUsername, updateUser } from '../users/users.queries.ts';
+import { createUser, toUserDto } from '../users/users.service.ts';
+import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+import {
+  findRefreshTokenByHash,
+  markRefreshTokenUsed,
+  revokeRefreshFamily,
+  revokeRefreshTokensOfUser,
+} from './refresh-tokens.queries.ts';
+import { issueTokenPair } from './tokens.ts';
+
+const tags = ['auth'];
+const badRefresh = () => unauthorized('Token is invalid or expired', 'token_not_valid');
+
+export function authRoutes(app: App, { db, config, guards }: Deps): void {
+  // Failed logins only, per (IP, username): guessing is slow and nobody can lock another user out from elsewhere.
+  const loginLimit = app.createRateLimit({
+    max: config.loginRateLimit.max,
+    timeWindow: config.loginRateLimit.windowMs,
+    keyGenerator: (request) => `${request.ip}|${String((request.body as { username?: unknown })?.username ?? '')}`,
+  });
+
+  app.post(
+    '/api/v1/auth/token/',
+    { schema: { tags, body: TokenRequest, response: { 200: TokenResponse } } },
+    async (request) => {
+      const status = await loginLimit(request, { increment: false });
+      if (!status.isAllowed && status.isExceeded) {
+        throw throttled(
+          status.ttlInSeconds,
+          `Too many failed sign-in attempts. Try again in ${status.ttlInSeconds} s.`,
+        );
+      }
+      const { username, password } = request.body;
+      const user = await findUserByUsername(db, request.tenant.id, username);
+      const ok = await verifyPassword(user?.passwordHash, password);
+      if (!user || !ok || !user.isActive) {
+        await loginLimit(request);
+        throw unauthorized('No active account found with the given credentials', 'no_active_account');
+      }
+      const pair = await issueTokenPair(app, db, config, request.tenant.id, user.id);
+      const updated = await updateUser(db, request.tenant.id, user.id, { lastLogin: new Date() });
+      return { ...pair, user: toUserDto(updated ?? user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/token/refresh/',
+    { schema: { tags, body: RefreshRequest, response: { 200: TokenPair } } },
+    async (request) => {
+      const tenantId = request.tenant.id;
+      const claims = verifyToken(app, request.body.refresh, 'refresh', tenantId);
+      if (!claims?.fam) throw badRefresh();
+      const stored = await findRefreshTokenByHash(db, tenantId, sha256(request.body.refresh));
+      if (!stored || stored.revokedAt) throw badRefresh();
+      if (!(await markRefreshTokenUsed(db, tenantId, stored.id))) {
+        // Reuse of a rotated token: someone else holds a copy. Revoke the whole family (OWASP).
+        await revokeRefreshFamily(db, tenantId, stored.familyId);
+        request.log.warn({ userId: stored.userId }, 'refresh token reuse: family revoked');
+        throw badRefresh();
+      }
+      const user = await findUserById(db, tenantId, stored.userId);
+      if (!user?.isActive) throw badRefresh();
+      return issueTokenPair(app, db, config, tenantId, user.id, stored.familyId);
+    },
+  );
+
+  app.post('/api/v1/auth/token/verify/', { schema: { tags, body: VerifyRequest } }, async (request) => {
+    const token = request.body.token;
+    const claims =
+      verifyToken(app, token, 'access', request.tenant.id) ?? verifyToken(app, token, 'refresh', request.tenant.id);
+    if (!claims) throw unauthorized('Token is invalid or expired', 'token_not_valid');
+    if (claims.token_type === 'refresh') {
+      const stored = await findRefreshTokenByHash(db, request.tenant.id, sha256(token));
+      if (!stored || stored.revokedAt || stored.usedAt)
+        throw unauthorized('Token is invalid or expired', 'token_not_valid');
+    }
+    return {};
+  });
+
+  app.get(
+    '/api/v1/auth/user/',
+    { preHandler: guards.user('viewer'), schema: { tags, response: { 200: UserSchema } } },
+    async (request) => toUserDto(request.principal),
+  );
+
+  app.post(
+    '/api/v1/auth/logout/',
+    { preHandler: guards.user('viewer'), schema: { tags, body: LogoutRequest, response: { 200: MessageBody } } },
+    async (request) => {
+      const refresh = request.body?.refresh;
+      if (refresh) {
+        const stored = await findRefreshTokenByHash(db, request.tenant.id, sha256(refresh));
+        if (!stored || stored.userId !== request.principal.id) throw fieldErrors({ refresh: ['Token is invalid.'] });
+        await revokeRefreshFamily(db, request.tenant.id, stored.familyId);
+      }
+      return { message: 'Successfully logged out' };
+    },
+  );
+
+  const passwordLimit = app.createRateLimit({
+    max: config.loginRateLimit.max,
+    timeWindow: config.loginRateLimit.windowMs,
+    keyGenerator: (request) => `pw|${request.tenant.id}|${request.principal?.id ?? request.ip}`,
+  });
+  app.post(
+    '/api/v1/auth/password/change/',
+    {
+      preHandler: guards.user('viewer'),
+      schema: { tags, body: PasswordChangeRequest, response: { 200: MessageBody } },
+    },
+    async (request) => {
+      const limit = await passwordLimit(request);
+      if (!limit.isAllowed && limit.isExceeded) throw throttled(limit.ttlInSeconds);
+      const { old_password, new_password, new_password2 } = request.body;
+      const user = request.principal;
+      if (!(await verifyPassword(user.passwordHash, old_password)))
+        throw fieldErrors({ old_password: ['Your old password was entered incorrectly.'] });
+      if (new_password !== new_password2)
+        throw fieldErrors({ new_password2: ["The two password fields didn't match."] });
+      const weak = checkPasswordStrength(new_password, user.username);
+      if (weak.length) throw fieldErrors({ new_password: weak });
+      await updateUser(db, request.tenant.id, user.id, { passwordHash: await hashPassword(new_password) });
+      // Sessions elsewhere end with the old password.
+      await revokeRefreshTokensOfUser(db, request.tenant.id, user.id);
+      return { message: 'Password changed successfully' };
+    },
+  );
+
+  const registerLimit = app.createRateLimit({
+    max: config.loginRateLimit.max,
+    timeWindow: config.loginRateLimit.windowMs,
+    keyGenerator: (request) => `register|${request.ip}`,
+  });
+  app.post('/api/v1/auth/register/', { schema: { tags, body: RegisterRequest } }, async (request, reply) => {
+    if (!config.allowRegistration) throw notFound('Self-registration is disabled on this server.');
+    const limit = await registerLimit(request);
+    if (!limit.isAllowed && limit.isExceeded) throw throttled(limit.ttlInSeconds);
+    const { password, password2, ...rest } = request.body;
+    if (password !== password2) throw fieldErrors({ password: ["Password fields didn't match."] });
+    const user = await createUser(db, request.tenant.id, { ...rest, password, role: 'member' });
+    reply.code(201);
+    const dto = toUserDto(user);
+    return {
+      id: dto.id,
+      username: dto.username,
+      email: dto.email,
+      first_name: dto.first_name,
+      last_name: dto.last_name,
+    };
+  });
+}

@@ -1,0 +1,29 @@
+import { hash, verify } from '@node-rs/argon2';
+
+// 2 = Argon2id (a const enum in the package's types, so written as its value).
+const OPTIONS = { algorithm: 2 } as const;
+// Verified against when the username is unknown, so both paths cost the same and reveal nothing.
+const DUMMY_HASH = hash('not-a-real-password-xat', OPTIONS);
+
+export const hashPassword = (password: string) => hash(password, OPTIONS);
+
+export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
+  try {
+    const ok = await verify(storedHash ?? (await DUMMY_HASH), password);
+    return storedHash !== undefined && ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Django-like password rules; returns the problems, empty when acceptable. */
+export function checkPasswordStrength(password: string, username?: string): string[] {
+  const problems: string[] = [];
+  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.');
+  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.');
+  if (username && password.toLowerCase() === username.toLowerCase())
+    problems.push('The password is too similar to the username.');
+  if (['password', '12345678', 'qwertyui', 'password1', 'iloveyou'].includes(password.toLowerCase()))
+    problems.push('This password is too common.');
+  return problems;
+}

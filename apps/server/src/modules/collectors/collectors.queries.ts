@@ -1,0 +1,117 @@
+import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { collectors, users } from '../../db/schema.ts';
+
+export type CollectorRow = typeof collectors.$inferSelect;
+export type CollectorValues = Partial<Omit<typeof collectors.$inferInsert, 'tenantId' | 'id'>>;
+export type CollectorStatus = 'pending' | 'connected' | 'disconnected';
+export type CollectorWithOwner = CollectorRow & { ownerUsername: string | null };
+
+/** pending until first contact; connected while contact is more recent than `offlineSeconds`; else disconnected. */
+export function collectorStatus(lastSeen: Date | null, offlineSeconds: number, now = Date.now()): CollectorStatus {
+  if (!lastSeen) return 'pending';
+  return now - lastSeen.getTime() <= offlineSeconds * 1000 ? 'connected' : 'disconnected';
+}
+
+function statusCondition(status: CollectorStatus, offlineSeconds: number): SQL | undefined {
+  const cutoff = new Date(Date.now() - offlineSeconds * 1000);
+  if (status === 'pending') return isNull(collectors.lastSeen);
+  if (status === 'connected') return gt(collectors.lastSeen, cutoff);
+  return lte(collectors.lastSeen, cutoff);
+}
+
+function selectWithOwner(db: Db) {
+  return db
+    .select({ ...getTableColumns(collectors), ownerUsername: users.username })
+    .from(collectors)
+    .leftJoin(users, and(eq(users.tenantId, collectors.tenantId), eq(users.id, collectors.ownerId)));
+}
+
+export async function listCollectors(
+  db: Db,
+  tenantId: string,
+  opts: { limit: number; offset: number; status?: CollectorStatus; search?: string; offlineSeconds: number },
+) {
+  const conditions: (SQL | undefined)[] = [eq(collectors.tenantId, tenantId)];
+  if (opts.status) conditions.push(statusCondition(opts.status, opts.offlineSeconds));
+  if (opts.search) {
+    const like = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(
+      or(ilike(collectors.name, like), ilike(collectors.hostname, like), ilike(collectors.description, like)),
+    );
+  }
+  const where = and(...conditions);
+  const [rows, total] = await Promise.all([
+    selectWithOwner(db).where(where).orderBy(asc(collectors.name)).limit(opts.limit).offset(opts.offset),
+    db.select({ n: count() }).from(collectors).where(where),
+  ]);
+  return { rows: rows, count: total[0]?.n ?? 0 };
+}
+
+export async function findCollector(db: Db, tenantId: string, id: string): Promise<CollectorWithOwner | undefined> {
+  const rows = await selectWithOwner(db)
+    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)))
+    .limit(1);
+  return rows[0];
+}
+
+/** Several collectors by id, in one query; ids not found (or another tenant's) are simply absent. */
+export async function findCollectors(db: Db, tenantId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(collectors)
+    .where(and(eq(collectors.tenantId, tenantId), sql`${collectors.id} = any(${sql.param([...ids])}::uuid[])`));
+}
+
+export async function findCollectorByKeyHash(db: Db, tenantId: string, apiKeyHash: string) {
+  const rows = await db
+    .select({ id: collectors.id, name: collectors.name })
+    .from(collectors)
+    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.apiKeyHash, apiKeyHash)))
+    .limit(1);
+  return rows[0];
+}
+
+export async function insertCollector(
+  db: Db,
+  tenantId: string,
+  values: CollectorValues & { name: string; apiKeyHash: string },
+): Promise<CollectorRow> {
+  const rows = await db
+    .insert(collectors)
+    .values({ ...values, tenantId })
+    .returning();
+  if (!rows[0]) throw new Error('insert returned no row');
+  return rows[0];
+}
+
+export async function updateCollector(
+  db: Db,
+  tenantId: string,
+  id: string,
+  values: CollectorValues,
+): Promise<CollectorRow | undefined> {
+  const rows = await db
+    .update(collectors)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)))
+    .returning();
+  return rows[0];
+}
+
+export async function deleteCollector(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(collectors)
+    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)))
+    .returning({ id: collectors.id });
+  return rows.length > 0;
+}
+
+/** Records contact from the collector's agent. */
+export async function touchCollector(db: Db, tenantId: string, id: string, at = new Date()): Promise<void> {
+  await db
+    .update(collectors)
+    .set({ lastSeen: at })
+    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)));
+}

@@ -1,0 +1,67 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { domains, tenants } from '../../db/schema.ts';
+
+export const DEFAULT_TENANT_NAME = 'Default';
+export const DEFAULT_DOMAINS = ['localhost', '127.0.0.1'];
+
+export interface Tenant {
+  id: string;
+  name: string;
+  isActive: boolean;
+}
+
+export async function findTenantByDomain(db: Db, domain: string): Promise<Tenant | undefined> {
+  const rows = await db
+    .select({ id: tenants.id, name: tenants.name, isActive: tenants.isActive })
+    .from(domains)
+    .innerJoin(tenants, eq(tenants.id, domains.tenantId))
+    .where(eq(domains.domain, domain.toLowerCase()))
+    .limit(1);
+  return rows[0];
+}
+
+export async function findTenantByName(db: Db, name: string): Promise<Tenant | undefined> {
+  const rows = await db
+    .select({ id: tenants.id, name: tenants.name, isActive: tenants.isActive })
+    .from(tenants)
+    .where(eq(tenants.name, name))
+    .limit(1);
+  return rows[0];
+}
+
+export async function listDomainsOfTenant(db: Db, tenantId: string) {
+  return db
+    .select({ domain: domains.domain, isPrimary: domains.isPrimary })
+    .from(domains)
+    .where(eq(domains.tenantId, tenantId))
+    .orderBy(sql`${domains.isPrimary} desc`, domains.domain);
+}
+
+export class DomainTakenError extends Error {}
+
+/**
+ * Creates the tenant and its domains if missing (idempotent, like the seed's create_tenant).
+ * The first domain is primary. A domain that already belongs to another tenant is an error.
+ */
+export async function ensureTenant(db: Db, name: string, domainNames: readonly string[]): Promise<Tenant> {
+  return db.transaction(async (tx) => {
+    await tx.insert(tenants).values({ name }).onConflictDoNothing({ target: tenants.name });
+    const tenant = await findTenantByName(tx as unknown as Db, name);
+    if (!tenant) throw new Error(`tenant ${name} vanished during creation`);
+    for (const [i, raw] of domainNames.entries()) {
+      const domain = raw.toLowerCase();
+      await tx
+        .insert(domains)
+        .values({ domain, tenantId: tenant.id, isPrimary: i === 0 })
+        .onConflictDoNothing({ target: domains.domain });
+      const owner = await tx
+        .select({ tenantId: domains.tenantId })
+        .from(domains)
+        .where(and(eq(domains.domain, domain)))
+        .limit(1);
+      if (owner[0]?.tenantId !== tenant.id) throw new DomainTakenError(`domain ${domain} belongs to another tenant`);
+    }
+    return tenant;
+  });
+}

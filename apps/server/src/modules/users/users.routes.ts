@@ -1,0 +1,94 @@
+import { IdParams, Page, PageQuery, UserCreateRequest, UserPatchRequest, UserSchema } from '@xat/contracts';
+import type { App, Deps } from '../../app.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { fieldErrors, notFound } from '../../http/errors.ts';
+import { pageOf, pageParams } from '../../http/pagination.ts';
+import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
+import { revokeRefreshTokensOfUser } from '../auth/refresh-tokens.queries.ts';
+import { countAdmins, deleteUser, findUserById, listUsers, type NewUser, updateUser } from './users.queries.ts';
+import { createUser, toUserDto } from './users.service.ts';
+
+const tags = ['users'];
+
+/** User management: admins of a tenant only. */
+export function userRoutes(app: App, { db, guards }: Deps): void {
+  const admin = guards.user('admin');
+
+  app.get(
+    '/api/v1/users/',
+    { preHandler: admin, schema: { tags, querystring: PageQuery, response: { 200: Page(UserSchema) } } },
+    async (request) => {
+      const page = pageParams(request.query);
+      const { rows, count } = await listUsers(db, request.tenant.id, page);
+      return pageOf(request, page, count, rows.map(toUserDto));
+    },
+  );
+
+  app.post(
+    '/api/v1/users/',
+    { preHandler: admin, schema: { tags, body: UserCreateRequest, response: { 201: UserSchema } } },
+    async (request, reply) => {
+      const user = await createUser(db, request.tenant.id, request.body);
+      reply.code(201);
+      return toUserDto(user);
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:id/',
+    { preHandler: admin, schema: { tags, params: IdParams, response: { 200: UserSchema } } },
+    async (request) => {
+      const user = await findUserById(db, request.tenant.id, request.params.id);
+      if (!user) throw notFound();
+      return toUserDto(user);
+    },
+  );
+
+  app.patch(
+    '/api/v1/users/:id/',
+    { preHandler: admin, schema: { tags, params: IdParams, body: UserPatchRequest, response: { 200: UserSchema } } },
+    async (request) => {
+      const tenantId = request.tenant.id;
+      const current = await findUserById(db, tenantId, request.params.id);
+      if (!current) throw notFound();
+      const b = request.body;
+      const patch: Partial<NewUser> = {};
+      if (b.username !== undefined) patch.username = b.username;
+      if (b.email !== undefined) patch.email = b.email;
+      if (b.first_name !== undefined) patch.firstName = b.first_name;
+      if (b.last_name !== undefined) patch.lastName = b.last_name;
+      if (b.role !== undefined) patch.role = b.role;
+      if (b.is_active !== undefined) patch.isActive = b.is_active;
+      if (b.password !== undefined) {
+        const weak = checkPasswordStrength(b.password, b.username ?? current.username);
+        if (weak.length) throw fieldErrors({ password: weak });
+        patch.passwordHash = await hashPassword(b.password);
+      }
+      const losesAdmin =
+        current.role === 'admin' && ((patch.role !== undefined && patch.role !== 'admin') || patch.isActive === false);
+      if (losesAdmin && (await countAdmins(db, tenantId)) <= 1)
+        throw fieldErrors({ role: ['The last active admin of a tenant cannot be demoted or deactivated.'] });
+      let updated: Awaited<ReturnType<typeof updateUser>>;
+      try {
+        updated = await updateUser(db, tenantId, current.id, patch);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw fieldErrors({ username: ['A user with that username already exists.'] });
+        throw err;
+      }
+      if (!updated) throw notFound();
+      if (patch.passwordHash || patch.isActive === false) await revokeRefreshTokensOfUser(db, tenantId, current.id);
+      return toUserDto(updated);
+    },
+  );
+
+  app.delete(
+    '/api/v1/users/:id/',
+    { preHandler: admin, schema: { tags, params: IdParams } },
+    async (request, reply) => {
+      if (request.params.id === request.principal.id)
+        throw fieldErrors({ non_field_errors: ['You cannot delete your own account.'] });
+      if (!(await deleteUser(db, request.tenant.id, request.params.id))) throw notFound();
+      return reply.code(204).send();
+    },
+  );
+}

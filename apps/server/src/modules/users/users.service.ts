@@ -1,0 +1,50 @@
+import type { User } from '@xat/contracts';
+import type { Db } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { fieldErrors } from '../../http/errors.ts';
+import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
+import { insertUser, type Role, type UserRow } from './users.queries.ts';
+
+export function toUserDto(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    role: row.role as Role,
+    is_active: row.isActive,
+    date_joined: row.dateJoined.toISOString(),
+    last_login: row.lastLogin?.toISOString() ?? null,
+  };
+}
+
+export interface UserInput {
+  username: string;
+  password: string;
+  email?: string | undefined;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  role?: Role | undefined;
+  is_active?: boolean | undefined;
+}
+
+/** Creates a user after the password rules; a taken username is a 400 on `username`. */
+export async function createUser(db: Db, tenantId: string, input: UserInput): Promise<UserRow> {
+  const weak = checkPasswordStrength(input.password, input.username);
+  if (weak.length) throw fieldErrors({ password: weak });
+  try {
+    return await insertUser(db, tenantId, {
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      email: input.email ?? '',
+      firstName: input.first_name ?? '',
+      lastName: input.last_name ?? '',
+      role: input.role ?? 'member',
+      isActive: input.is_active ?? true,
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw fieldErrors({ username: ['A user with that username already exists.'] });
+    throw err;
+  }
+}

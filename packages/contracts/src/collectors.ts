@@ -1,0 +1,96 @@
+import { type Static, Type } from 'typebox';
+import { DateTime, Nullable, pageQueryProps, Uuid } from './common.ts';
+
+export const COLLECTOR_STATUSES = ['pending', 'connected', 'disconnected'] as const;
+export const VM_BRANDS = [
+  'dell',
+  'hp',
+  'lenovo',
+  'oracle_cloud',
+  'azure',
+  'aws',
+  'gcp',
+  'vmware',
+  'bare_metal',
+  'other',
+  'unknown',
+] as const;
+export const PROCESSOR_BRANDS = ['intel', 'amd', 'arm', 'ampere', 'other', 'unknown'] as const;
+export const STORAGE_TYPES = ['nvme', 'ssd', 'hdd', 'block', 'other', 'unknown'] as const;
+
+/** A decimal accepted as a JSON number or a numeric string (DRF clients send both). */
+export const Decimal = (max: number) =>
+  Type.Union([Type.Number({ minimum: 0, maximum: max }), Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$' })]);
+
+export const CollectorSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  status: Type.Enum(COLLECTOR_STATUSES),
+  last_seen: Nullable(DateTime),
+  hostname: Type.String(),
+  ip_address: Nullable(Type.String()),
+  os_name: Type.String(),
+  os_version: Type.String(),
+  kernel_version: Type.String(),
+  vm_brand: Type.Enum(VM_BRANDS),
+  processor_brand: Type.Enum(PROCESSOR_BRANDS),
+  processor_model: Type.String(),
+  vcpus: Nullable(Type.Integer()),
+  memory_gib: Nullable(Type.Number()),
+  storage_gib: Nullable(Type.Number()),
+  storage_type: Type.Enum(STORAGE_TYPES),
+  hourly_cost: Nullable(Type.Number({ description: 'USD per hour, entered by people' })),
+  pcd_address: Type.String(),
+  has_pcd_config: Type.Boolean(),
+  owner_username: Nullable(Type.String()),
+  specs_summary: Type.String(),
+  created_at: DateTime,
+  updated_at: DateTime,
+});
+export type Collector = Static<typeof CollectorSchema>;
+
+const writable = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.String({ maxLength: 10_000 }),
+  vm_brand: Type.Enum(VM_BRANDS),
+  processor_brand: Type.Enum(PROCESSOR_BRANDS),
+  processor_model: Type.String({ maxLength: 200 }),
+  vcpus: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  memory_gib: Nullable(Decimal(99_999_999)),
+  storage_gib: Nullable(Decimal(99_999_999)),
+  storage_type: Type.Enum(STORAGE_TYPES),
+  hourly_cost: Nullable(Decimal(999_999)),
+  pcd_address: Type.String({ maxLength: 255 }),
+};
+
+export const CollectorCreateSchema = Type.Object({
+  name: writable.name,
+  description: Type.Optional(writable.description),
+  vm_brand: Type.Optional(writable.vm_brand),
+  processor_brand: Type.Optional(writable.processor_brand),
+  processor_model: Type.Optional(writable.processor_model),
+  vcpus: Type.Optional(writable.vcpus),
+  memory_gib: Type.Optional(writable.memory_gib),
+  storage_gib: Type.Optional(writable.storage_gib),
+  storage_type: Type.Optional(writable.storage_type),
+  hourly_cost: Type.Optional(writable.hourly_cost),
+  pcd_address: Type.Optional(writable.pcd_address),
+});
+export type CollectorCreate = Static<typeof CollectorCreateSchema>;
+export const CollectorPatchSchema = Type.Partial(CollectorCreateSchema);
+export type CollectorPatch = Static<typeof CollectorPatchSchema>;
+
+export const CollectorCreatedSchema = Type.Object({
+  ...CollectorSchema.properties,
+  api_key: Type.String({ description: 'Shown once: only its hash is stored' }),
+  install_command: Type.String(),
+});
+
+export const CollectorListQuery = Type.Object({
+  ...pageQueryProps,
+  status: Type.Optional(Type.Enum(COLLECTOR_STATUSES)),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+export const RegenerateKeySchema = Type.Object({ api_key: Type.String(), message: Type.String() });

@@ -1,0 +1,3 @@
+export * from './auth.ts';
+export * from './collectors.ts';
+export * from './common.ts';
