@@ -1,0 +1,2 @@
+// Wire schemas of the data endpoints (filled in by its module's work).
+export {};
