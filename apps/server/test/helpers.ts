@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, inject } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
@@ -12,6 +13,10 @@ import type { Role } from '../src/modules/users/users.queries.ts';
 import { createUser } from '../src/modules/users/users.service.ts';
 
 export const PASSWORD = 'correct-horse-battery';
+
+/** `../shared/` beside the repository (fixtures and docs), wherever the clone lives. */
+export const sharedPath = (...parts: string[]) =>
+  join(fileURLToPath(new URL('../../../../shared/', import.meta.url)), ...parts);
 
 let shared: Promise<{ app: App; database: Database; config: Config }> | undefined;
 
