@@ -64,7 +64,7 @@ async function measure(engine: string, env: Record<string, string>, port: number
 const row = (engine: string, what: string, r: LoadResult) =>
   `| ${engine} | ${what} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx + r.errors} |`;
 
-export async function benchApi(): Promise<void> {
+export async function benchApi(postgresUrl: string | undefined): Promise<void> {
   const runs = [await measure('PGlite (embedded)', { DATABASE_URL: '' }, 18_411)];
   if (process.env.BENCH_DATABASE_URL)
     runs.push(await measure('PostgreSQL 15', { DATABASE_URL: process.env.BENCH_DATABASE_URL }, 18_412));
