@@ -9,7 +9,6 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
-  type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -57,20 +56,41 @@ const REDACT = [
   '*.api_key',
 ];
 
+/** Credentials sent in a query string are never written to the logs. */
+export const redactUrl = (url: string) =>
+  url.replace(/([?&](?:api_?key|token|access|refresh)=)[^&]*/gi, '$1[redacted]');
+
 export interface BuildOptions {
   config: Config;
   database: Database;
-  logger?: FastifyServerOptions['logger'];
+  /** false for none; otherwise the level and stream (default: LOG_LEVEL, stdout). Redaction always applies. */
+  logger?: false | { level?: string; stream?: NodeJS.WritableStream };
 }
 
 /** Builds the whole app (no port, no globals): what main.ts listens with and what every test injects into. */
 export async function buildApp({ config, database, logger }: BuildOptions): Promise<App> {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      redact: { paths: REDACT, censor: '[redacted]' },
-      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
-    },
+    logger:
+      logger === false
+        ? false
+        : {
+            level: logger?.level ?? config.logLevel,
+            redact: { paths: REDACT, censor: '[redacted]' },
+            serializers: {
+              req: (req) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                host: req.host,
+                remoteAddress: req.ip,
+                remotePort: req.socket?.remotePort,
+              }),
+            },
+            ...(logger?.stream
+              ? { stream: logger.stream }
+              : process.stdout.isTTY
+                ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+                : {}),
+          },
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
