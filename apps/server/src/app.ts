@@ -13,6 +13,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import { Settings } from 'typebox/system';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { createGuards, type Guards } from './http/auth.ts';
@@ -29,6 +30,9 @@ import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 
 export const VERSION = '0.1.0';
+
+// Report every bad field of a request, not TypeBox's default first 8 issues.
+Settings.Set({ maxErrors: 200 });
 
 export interface Deps {
   readonly config: Config;

@@ -13,6 +13,12 @@ export function collectorStatus(lastSeen: Date | null, offlineSeconds: number, n
   return now - lastSeen.getTime() <= offlineSeconds * 1000 ? 'connected' : 'disconnected';
 }
 
+/** "<n> vCPUs | <m> GiB RAM | <model>", or "Specs pending" until the agent has registered them. */
+export function specsSummary(row: Pick<CollectorRow, 'vcpus' | 'memoryGib' | 'processorModel'>): string {
+  if (!row.vcpus || row.memoryGib === null) return 'Specs pending';
+  return [`${row.vcpus} vCPUs`, `${Number(row.memoryGib)} GiB RAM`, row.processorModel].filter(Boolean).join(' | ');
+}
+
 function statusCondition(status: CollectorStatus, offlineSeconds: number): SQL | undefined {
   const cutoff = new Date(Date.now() - offlineSeconds * 1000);
   if (status === 'pending') return isNull(collectors.lastSeen);

@@ -25,16 +25,12 @@ import {
   findCollector,
   insertCollector,
   listCollectors,
+  specsSummary,
   updateCollector,
 } from './collectors.queries.ts';
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 const decimal = (v: number | string | null | undefined) => (v === null || v === undefined ? v : String(v));
-
-export function specsSummary(row: Pick<CollectorRow, 'vcpus' | 'memoryGib' | 'processorModel'>): string {
-  if (!row.vcpus || row.memoryGib === null) return 'Specs pending';
-  return [`${row.vcpus} vCPUs`, `${Number(row.memoryGib)} GiB RAM`, row.processorModel].filter(Boolean).join(' | ');
-}
 
 export function toCollectorDto(row: CollectorRow & { ownerUsername?: string | null }, config: Config): Collector {
   return {

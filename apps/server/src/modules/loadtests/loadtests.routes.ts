@@ -1,3 +1,256 @@
+import {
+  CompareRequestSchema,
+  CompareResponseSchema,
+  IdParams,
+  type LoadTestCreate,
+  LoadTestCreateSchema,
+  type LoadTestImport,
+  LoadTestImportSchema,
+  LoadTestListQuery,
+  LoadTestPatchSchema,
+  LoadTestSchema,
+  Page,
+  UNIT_FIELDS,
+} from '@xat/contracts';
+import type { FastifyRequest } from 'fastify';
+import { Compile } from 'typebox/compile';
 import type { App, Deps } from '../../app.ts';
+import type { Db } from '../../db/client.ts';
+import { isForeignKeyViolation } from '../../db/errors.ts';
+import { fieldErrors, issuesToFieldErrors, notFound } from '../../http/errors.ts';
+import { pageOf, pageParams } from '../../http/pagination.ts';
+import { findBenchmark } from '../benchmarks/benchmarks.queries.ts';
+import { findCollector } from '../collectors/collectors.queries.ts';
+import {
+  deleteLoadTest,
+  findLoadTest,
+  insertLoadTest,
+  type LoadTestValues,
+  listLoadTests,
+  updateLoadTest,
+} from './loadtests.queries.ts';
+import { compareLoadTests, toLoadTestDto, UNIT_COLUMNS } from './loadtests.service.ts';
+import { PerfCpuMeasureError, parsePerfCpuMeasure } from './perfcpumeasure.ts';
 
-export function loadTestRoutes(_app: App, _deps: Deps): void {}
+const NUL_REFUSED = 'Null characters are not allowed.';
+const invalidPk = (id: string) => `Invalid pk "${id}" - object does not exist.`;
+
+/** Wire fields → columns, only those present; collector and benchmark must be this tenant's. */
+async function toValues(
+  db: Db,
+  tenantId: string,
+  body: Partial<LoadTestCreate>,
+  errors: Record<string, string[]> = {},
+): Promise<LoadTestValues> {
+  const v: LoadTestValues = {};
+  if (body.collector !== undefined) {
+    if (await findCollector(db, tenantId, body.collector)) v.collectorId = body.collector;
+    else errors.collector = [invalidPk(body.collector)];
+  }
+  if (body.benchmark !== undefined && body.benchmark !== null) {
+    if (await findBenchmark(db, tenantId, body.benchmark)) v.benchmarkId = body.benchmark;
+    else errors.benchmark = [invalidPk(body.benchmark)];
+  } else if (body.benchmark === null) v.benchmarkId = null;
+  // PostgreSQL refuses NUL in text and jsonb: say which field instead of failing the insert.
+  if (body.notes?.includes('\0')) errors.notes = [NUL_REFUSED];
+  if (body.details && JSON.stringify(body.details).includes('\\u0000')) errors.details = [NUL_REFUSED];
+  if (Object.keys(errors).length) throw fieldErrors(errors);
+  UNIT_FIELDS.forEach((field, i) => {
+    const units = body[field];
+    const column = UNIT_COLUMNS[i];
+    if (units !== undefined && column) v[column] = units;
+  });
+  if (body.notes !== undefined) v.notes = body.notes;
+  if (body.details !== undefined) v.details = body.details;
+  return v;
+}
+
+/** The collector vanished between the check and the write: same answer as an unknown one. */
+function rethrowVanishedCollector(err: unknown, collector: string | undefined): never {
+  if (collector && isForeignKeyViolation(err)) throw fieldErrors({ collector: [invalidPk(collector)] });
+  throw err;
+}
+
+const importCheck = Compile(LoadTestImportSchema);
+type SchemaIssues = Parameters<typeof issuesToFieldErrors>[0];
+
+/** The import's fields from either a JSON body or a multipart form (`file` part instead of `content`). */
+async function readImport(request: FastifyRequest): Promise<{ input: LoadTestImport; contentField: string }> {
+  if (!request.isMultipart()) {
+    const body = request.body;
+    if (!importCheck.Check(body))
+      throw fieldErrors(issuesToFieldErrors(importCheck.Errors(body) as unknown as SchemaIssues, 'body'));
+    return { input: body, contentField: 'content' };
+  }
+  const fields: Record<string, string> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const content = (await part.toBuffer()).toString('utf8');
+      if (part.fieldname === 'file') fields.content = content;
+    } else if (['collector', 'benchmark', 'notes'].includes(part.fieldname) && typeof part.value === 'string') {
+      if (part.value !== '') fields[part.fieldname] = part.value;
+    }
+  }
+  if (!importCheck.Check(fields)) {
+    const { content, ...errors } = issuesToFieldErrors(importCheck.Errors(fields) as unknown as SchemaIssues, 'body');
+    throw fieldErrors(content ? { ...errors, file: ['No file was submitted.'] } : errors);
+  }
+  return { input: fields, contentField: 'file' };
+}
+
+const tags = ['loadtests'];
+
+export function loadTestRoutes(app: App, { db, guards }: Deps): void {
+  const findDto = async (tenantId: string, id: string) => {
+    const row = await findLoadTest(db, tenantId, id);
+    if (!row) throw notFound();
+    return toLoadTestDto(row);
+  };
+
+  // The reference serves both spellings; the plural one is kept out of the OpenAPI document.
+  for (const [base, hide] of [
+    ['/api/v1/loadtest', false],
+    ['/api/v1/loadtests', true],
+  ] as const) {
+    app.get(
+      `${base}/`,
+      {
+        preHandler: guards.user('viewer'),
+        schema: { tags, hide, querystring: LoadTestListQuery, response: { 200: Page(LoadTestSchema) } },
+      },
+      async (request) => {
+        const page = pageParams(request.query);
+        const { collector_id } = request.query;
+        const { rows, count } = await listLoadTests(db, request.tenant.id, {
+          ...page,
+          ...(collector_id ? { collectorId: collector_id } : {}),
+        });
+        return pageOf(request, page, count, rows.map(toLoadTestDto));
+      },
+    );
+
+    app.post(
+      `${base}/`,
+      {
+        preHandler: guards.user('member'),
+        schema: { tags, hide, body: LoadTestCreateSchema, response: { 201: LoadTestSchema } },
+      },
+      async (request, reply) => {
+        const tenantId = request.tenant.id;
+        const values = await toValues(db, tenantId, request.body);
+        const row = await insertLoadTest(db, tenantId, {
+          ...values,
+          collectorId: request.body.collector,
+          ownerId: request.principal.id,
+        }).catch((err) => rethrowVanishedCollector(err, request.body.collector));
+        reply.code(201);
+        return findDto(tenantId, row.id);
+      },
+    );
+
+    app.post(
+      `${base}/compare/`,
+      {
+        preHandler: guards.user('viewer'),
+        schema: { tags, hide, body: CompareRequestSchema, response: { 200: CompareResponseSchema } },
+      },
+      async (request) => {
+        const comparison = await compareLoadTests(db, request.tenant.id, request.body.collector_ids);
+        return { comparison, count: comparison.length };
+      },
+    );
+
+    app.post(
+      `${base}/import/`,
+      {
+        preHandler: guards.user('member'),
+        schema: {
+          tags,
+          hide,
+          description:
+            'Stores a perfcpumeasure run. Send JSON {collector, content, notes?} or multipart/form-data with a ' +
+            '`file` part and `collector` (and optional `notes`, `benchmark`) fields.',
+          body: { content: { 'application/json': { schema: LoadTestImportSchema } } },
+          response: { 201: LoadTestSchema },
+        },
+      },
+      async (request, reply) => {
+        const tenantId = request.tenant.id;
+        const { input, contentField } = await readImport(request);
+        const errors: Record<string, string[]> = {};
+        let run: ReturnType<typeof parsePerfCpuMeasure> | undefined;
+        try {
+          run = parsePerfCpuMeasure(input.content);
+        } catch (err) {
+          if (!(err instanceof PerfCpuMeasureError)) throw err;
+          errors[contentField] = [err.message];
+        }
+        const { collector, benchmark, notes } = input;
+        const values = await toValues(
+          db,
+          tenantId,
+          { collector, ...(benchmark !== undefined ? { benchmark } : {}), ...(notes !== undefined ? { notes } : {}) },
+          errors,
+        );
+        if (!run) throw fieldErrors(errors);
+        const units = run.units;
+        UNIT_COLUMNS.forEach((column, i) => {
+          values[column] = units[i] ?? 0;
+        });
+        // perfcpumeasure extrapolates its 100 % line (REFERENCE 3); the source says so to whoever reads it.
+        values.details = { source: 'perfcpumeasure', siteid: run.siteid, host: run.host };
+        const row = await insertLoadTest(db, tenantId, {
+          ...values,
+          collectorId: collector,
+          ownerId: request.principal.id,
+        }).catch((err) => rethrowVanishedCollector(err, collector));
+        reply.code(201);
+        return findDto(tenantId, row.id);
+      },
+    );
+
+    app.get(
+      `${base}/:id/`,
+      {
+        preHandler: guards.user('viewer'),
+        schema: { tags, hide, params: IdParams, response: { 200: LoadTestSchema } },
+      },
+      async (request) => findDto(request.tenant.id, request.params.id),
+    );
+
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({
+        method,
+        url: `${base}/:id/`,
+        preHandler: guards.user('member'),
+        schema: {
+          tags,
+          hide,
+          params: IdParams,
+          body: method === 'PUT' ? LoadTestCreateSchema : LoadTestPatchSchema,
+          response: { 200: LoadTestSchema },
+        },
+        handler: async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<LoadTestCreate> }>) => {
+          const tenantId = request.tenant.id;
+          const { id } = request.params;
+          if (!(await findLoadTest(db, tenantId, id))) throw notFound();
+          const values = await toValues(db, tenantId, request.body);
+          if (Object.keys(values).length)
+            await updateLoadTest(db, tenantId, id, values).catch((err) =>
+              rethrowVanishedCollector(err, request.body.collector),
+            );
+          return findDto(tenantId, id);
+        },
+      });
+    }
+
+    app.delete(
+      `${base}/:id/`,
+      { preHandler: guards.user('member'), schema: { tags, hide, params: IdParams } },
+      async (request, reply) => {
+        if (!(await deleteLoadTest(db, request.tenant.id, request.params.id))) throw notFound();
+        return reply.code(204).send();
+      },
+    );
+  }
+}
