@@ -81,10 +81,18 @@ function parseList(text: string | undefined): string[] {
 /** Reads SECRET_KEY from DATA_DIR/secret_key, creating it (mode 0600) on first start. */
 function loadOrCreateSecret(dataDir: string): string {
   const file = join(dataDir, 'secret_key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process started at the same moment and wrote it first: use theirs.
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32)
+    throw new ConfigError([`SECRET_KEY: ${file} holds fewer than 32 characters; delete it or set SECRET_KEY`]);
   return secret;
 }
 
@@ -137,8 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     (v) => {
       const m = /^(\d+)\/(\d*)([smhd])/i.exec(v);
       if (!m?.[1] || !m[3]) return undefined;
-      const per = (Number(m[2] || 1) * (UNIT_SECONDS[m[3].toLowerCase()] ?? 60)) as number;
-      return Number(m[1]) > 0 ? { max: Number(m[1]), windowMs: per * 1000 } : undefined;
+      const per = Number(m[2] || 1) * (UNIT_SECONDS[m[3].toLowerCase()] ?? 60);
+      return Number(m[1]) > 0 && per > 0 ? { max: Number(m[1]), windowMs: per * 1000 } : undefined;
     },
     'N/period such as 5/m or 20/h',
   );
@@ -167,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminUsername: get('XAT_ADMIN_USERNAME'),
     adminPassword: get('XAT_ADMIN_PASSWORD'),
     collectorOfflineSeconds: parsed('COLLECTOR_OFFLINE_AFTER', 300, parseDuration, 'a duration such as 5m'),
-    logLevel: get('LOG_LEVEL') ?? 'info',
+    logLevel: get('LOG_LEVEL')?.toLowerCase() ?? 'info',
     trustProxy: parsed('TRUST_PROXY', false, parseBool, 'true or false'),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel))

@@ -47,6 +47,41 @@ const FRIENDLY: Record<string, (p: Record<string, unknown>) => string> = {
   pattern: () => 'Enter a valid value.',
 };
 
+const typeMessage = (type: unknown) => `Must be ${/^[aeiou]/.test(String(type)) ? 'an' : 'a'} ${String(type)}.`;
+const issueMessage = (issue: SchemaIssue) =>
+  issue.keyword === 'type'
+    ? typeMessage(issue.params.type)
+    : (FRIENDLY[issue.keyword]?.(issue.params) ?? issue.message ?? 'Invalid value.');
+
+/**
+ * What to say about a failed union (`Nullable(Integer({maximum}))` and the like): when the value has the type of
+ * one branch, that branch's own complaint ("less than or equal to 100000"); otherwise the types it may have.
+ */
+function describeUnion(issues: readonly SchemaIssue[], path: string): string[] {
+  const prefix = `${path}/anyOf/`;
+  const branches = new Map<string, SchemaIssue[]>();
+  for (const issue of issues) {
+    if (!issue.schemaPath.startsWith(prefix)) continue;
+    const branch = issue.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+    branches.set(branch, [...(branches.get(branch) ?? []), issue]);
+  }
+  const types: string[] = [];
+  for (const [branch, found] of branches) {
+    const root = `${prefix}${branch}`;
+    const nested = found.find((i) => i.keyword === 'anyOf' && i.schemaPath === root);
+    if (nested) {
+      const inner = describeUnion(found, root);
+      if (!inner[0]?.startsWith('Must be ')) return inner;
+      types.push(...inner.map((m) => m.slice('Must be '.length, -1)));
+      continue;
+    }
+    const typeIssue = found.find((i) => i.keyword === 'type' && i.schemaPath === root);
+    if (!typeIssue) return found.map(issueMessage);
+    types.push(String(typeIssue.params.type));
+  }
+  return [types.length ? `Must be ${[...new Set(types)].join(' or ')}.` : 'Invalid value.'];
+}
+
 /** Turns schema-validation issues into DRF's `{field: [messages]}`, one entry per bad field. */
 export function issuesToFieldErrors(
   issues: readonly SchemaIssue[],
@@ -74,21 +109,10 @@ export function issuesToFieldErrors(
     const parentUnion = [...unions].find((u) => issue.schemaPath.startsWith(`${u}/anyOf/`));
     if (parentUnion) continue;
     if (issue.keyword === 'anyOf') {
-      const types = issues
-        .filter((i) => i.schemaPath.startsWith(`${issue.schemaPath}/anyOf/`) && i.keyword === 'type')
-        .map((i) => String(i.params.type));
-      add(fieldOf(issue.instancePath), types.length ? `Must be ${types.join(' or ')}.` : 'Invalid value.');
+      for (const message of describeUnion(issues, issue.schemaPath)) add(fieldOf(issue.instancePath), message);
       continue;
     }
-    if (issue.keyword === 'type') {
-      add(
-        fieldOf(issue.instancePath),
-        `Must be ${issue.params.type === 'integer' ? 'an integer' : `a ${issue.params.type}`}.`,
-      );
-      continue;
-    }
-    const friendly = FRIENDLY[issue.keyword];
-    add(fieldOf(issue.instancePath), friendly ? friendly(issue.params) : (issue.message ?? 'Invalid value.'));
+    add(fieldOf(issue.instancePath), issueMessage(issue));
   }
   return out;
 }
@@ -104,6 +128,15 @@ const CODE_BY_STATUS: Record<number, string> = {
   415: 'unsupported_media_type',
   429: 'throttled',
 };
+
+/** SQLSTATE class 22 (data exception: NUL byte in text, value out of range, …): the client's input, not our fault. */
+function isDataException(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
 
 /** The one error handler. Register it before any route: Fastify applies it only to routes registered later. */
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -124,6 +157,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (/JSON/.test(error.message) && status === 400))
         detail = `JSON parse error - ${error.message}`;
       return reply.code(status).send({ detail, code: CODE_BY_STATUS[status] ?? 'error' });
+    }
+    if (isDataException(error)) {
+      request.log.warn({ err: error }, 'database refused a value from the request');
+      return reply.code(400).send({ detail: 'A value in the request is invalid.', code: 'invalid' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ detail: 'A server error occurred.', code: 'server_error' });

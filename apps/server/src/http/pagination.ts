@@ -14,10 +14,19 @@ export function pageParams(query: { page?: number; page_size?: number }): PagePa
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
+function baseUrlOf(request: FastifyRequest): URL {
+  try {
+    return new URL(request.url, `${request.protocol}://${request.host || 'localhost'}`);
+  } catch {
+    // A Host that is no URL authority (served under ALLOWED_HOSTS=*): relative-looking links beat a 500.
+    return new URL(request.url, 'http://localhost');
+  }
+}
+
 /** DRF page: absolute next/previous links that keep the request's other query parameters. */
 export function pageOf<T>(request: FastifyRequest, params: PageParams, count: number, results: T[]) {
   if (params.page > 1 && params.offset >= count) throw notFound('Invalid page.');
-  const base = new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+  const base = baseUrlOf(request);
   const link = (page: number) => {
     const url = new URL(base);
     if (page === 1) url.searchParams.delete('page');

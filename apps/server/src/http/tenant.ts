@@ -5,11 +5,11 @@ import { ApiError } from './errors.ts';
 
 const CACHE_MS = 10_000;
 
-/** Host name of a request, lower-cased, without port or IPv6 brackets. */
+/** Host name of a request (X-Forwarded-Host under TRUST_PROXY), lower-cased, without port, brackets or final dot. */
 export function hostOf(request: FastifyRequest): string {
-  const raw = (request.headers.host ?? '').toLowerCase();
+  const raw = request.host.trim().toLowerCase();
   if (raw.startsWith('[')) return raw.slice(1, raw.indexOf(']'));
-  return raw.replace(/:\d+$/, '');
+  return raw.replace(/:\d*$/, '').replace(/\.$/, '');
 }
 
 /**

@@ -11,8 +11,9 @@ import {
   VerifyRequest,
 } from '@xat/contracts';
 import type { App, Deps } from '../../app.ts';
+import { createAttemptLimiter } from '../../http/attempt-limiter.ts';
 import { sha256, verifyToken } from '../../http/auth.ts';
-import { fieldErrors, notFound, throttled, unauthorized } from '../../http/errors.ts';
+import { fieldErrors, throttled, unauthorized } from '../../http/errors.ts';
 import { findUserById, findUserByUsername, updateUser } from '../users/users.queries.ts';
 import { createUser, toUserDto } from '../users/users.service.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
@@ -28,31 +29,20 @@ const tags = ['auth'];
 const badRefresh = () => unauthorized('Token is invalid or expired', 'token_not_valid');
 
 export function authRoutes(app: App, { db, config, guards }: Deps): void {
-  // Failed logins only, per (IP, username): guessing is slow and nobody can lock another user out from elsewhere.
-  const loginLimit = app.createRateLimit({
-    max: config.loginRateLimit.max,
-    timeWindow: config.loginRateLimit.windowMs,
-    keyGenerator: (request) => `${request.ip}|${String((request.body as { username?: unknown })?.username ?? '')}`,
-  });
+  // Failed logins only, per (tenant, IP, username): guessing is slow and nobody can lock others out from elsewhere.
+  const loginLimit = createAttemptLimiter(config.loginRateLimit);
 
   app.post(
     '/api/v1/auth/token/',
     { schema: { tags, body: TokenRequest, response: { 200: TokenResponse } } },
     async (request) => {
-      const status = await loginLimit(request, { increment: false });
-      if (!status.isAllowed && status.isExceeded) {
-        throw throttled(
-          status.ttlInSeconds,
-          `Too many failed sign-in attempts. Try again in ${status.ttlInSeconds} s.`,
-        );
-      }
       const { username, password } = request.body;
+      const attempt = loginLimit.reserve(`${request.tenant.id}|${request.ip}|${username}`);
       const user = await findUserByUsername(db, request.tenant.id, username);
       const ok = await verifyPassword(user?.passwordHash, password);
-      if (!user || !ok || !user.isActive) {
-        await loginLimit(request);
+      if (!user || !ok || !user.isActive)
         throw unauthorized('No active account found with the given credentials', 'no_active_account');
-      }
+      attempt.release();
       const pair = await issueTokenPair(app, db, config, request.tenant.id, user.id);
       const updated = await updateUser(db, request.tenant.id, user.id, { lastLogin: new Date() });
       return { ...pair, user: toUserDto(updated ?? user) };
@@ -95,15 +85,19 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.get(
     '/api/v1/auth/user/',
-    { preHandler: guards.user('viewer'), schema: { tags, response: { 200: UserSchema } } },
+    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: UserSchema } } },
     async (request) => toUserDto(request.principal),
   );
 
   app.post(
     '/api/v1/auth/logout/',
-    { preHandler: guards.user('viewer'), schema: { tags, body: LogoutRequest, response: { 200: MessageBody } } },
+    {
+      // The body is optional: a client that keeps no refresh token may just say goodbye.
+      preValidation: [guards.user('viewer'), async (request) => void (request.body ??= {})],
+      schema: { tags, body: LogoutRequest, response: { 200: MessageBody } },
+    },
     async (request) => {
-      const refresh = request.body?.refresh;
+      const refresh = request.body.refresh;
       if (refresh) {
         const stored = await findRefreshTokenByHash(db, request.tenant.id, sha256(refresh));
         if (!stored || stored.userId !== request.principal.id) throw fieldErrors({ refresh: ['Token is invalid.'] });
@@ -113,24 +107,21 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
     },
   );
 
-  const passwordLimit = app.createRateLimit({
-    max: config.loginRateLimit.max,
-    timeWindow: config.loginRateLimit.windowMs,
-    keyGenerator: (request) => `pw|${request.tenant.id}|${request.principal?.id ?? request.ip}`,
-  });
+  // Guesses of the old password (a stolen access token must not be able to find it quickly).
+  const passwordLimit = createAttemptLimiter(config.loginRateLimit);
   app.post(
     '/api/v1/auth/password/change/',
     {
-      preHandler: guards.user('viewer'),
+      preValidation: guards.user('viewer'),
       schema: { tags, body: PasswordChangeRequest, response: { 200: MessageBody } },
     },
     async (request) => {
-      const limit = await passwordLimit(request);
-      if (!limit.isAllowed && limit.isExceeded) throw throttled(limit.ttlInSeconds);
       const { old_password, new_password, new_password2 } = request.body;
       const user = request.principal;
+      const attempt = passwordLimit.reserve(`${request.tenant.id}|${user.id}`);
       if (!(await verifyPassword(user.passwordHash, old_password)))
         throw fieldErrors({ old_password: ['Your old password was entered incorrectly.'] });
+      attempt.release();
       if (new_password !== new_password2)
         throw fieldErrors({ new_password2: ["The two password fields didn't match."] });
       const weak = checkPasswordStrength(new_password, user.username);
@@ -147,8 +138,9 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
     timeWindow: config.loginRateLimit.windowMs,
     keyGenerator: (request) => `register|${request.ip}`,
   });
+  // Not even routed when disabled: a plain 404 that reveals nothing, whatever the body.
+  if (!config.allowRegistration) return;
   app.post('/api/v1/auth/register/', { schema: { tags, body: RegisterRequest } }, async (request, reply) => {
-    if (!config.allowRegistration) throw notFound('Self-registration is disabled on this server.');
     const limit = await registerLimit(request);
     if (!limit.isAllowed && limit.isExceeded) throw throttled(limit.ttlInSeconds);
     const { password, password2, ...rest } = request.body;

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { domains, tenants } from '../../db/schema.ts';
 
@@ -42,23 +42,25 @@ export class DomainTakenError extends Error {}
 
 /**
  * Creates the tenant and its domains if missing (idempotent, like the seed's create_tenant).
- * The first domain is primary. A domain that already belongs to another tenant is an error.
+ * The first domain is primary unless the tenant already has one.
+ * A domain that already belongs to another tenant is an error.
  */
 export async function ensureTenant(db: Db, name: string, domainNames: readonly string[]): Promise<Tenant> {
   return db.transaction(async (tx) => {
     await tx.insert(tenants).values({ name }).onConflictDoNothing({ target: tenants.name });
     const tenant = await findTenantByName(tx as unknown as Db, name);
     if (!tenant) throw new Error(`tenant ${name} vanished during creation`);
+    const hasPrimary = (await listDomainsOfTenant(tx as unknown as Db, tenant.id)).some((d) => d.isPrimary);
     for (const [i, raw] of domainNames.entries()) {
       const domain = raw.toLowerCase();
       await tx
         .insert(domains)
-        .values({ domain, tenantId: tenant.id, isPrimary: i === 0 })
+        .values({ domain, tenantId: tenant.id, isPrimary: i === 0 && !hasPrimary })
         .onConflictDoNothing({ target: domains.domain });
       const owner = await tx
         .select({ tenantId: domains.tenantId })
         .from(domains)
-        .where(and(eq(domains.domain, domain)))
+        .where(eq(domains.domain, domain))
         .limit(1);
       if (owner[0]?.tenantId !== tenant.id) throw new DomainTakenError(`domain ${domain} belongs to another tenant`);
     }

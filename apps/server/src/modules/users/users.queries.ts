@@ -80,3 +80,12 @@ export async function countAdmins(db: Db, tenantId: string): Promise<number> {
     .where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.isActive, true)));
   return rows[0]?.n ?? 0;
 }
+
+/** Locks the tenant's active admins until the transaction ends, so two admins cannot demote each other at once. */
+export async function lockActiveAdmins(db: Db, tenantId: string): Promise<void> {
+  await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.isActive, true)))
+    .for('update');
+}

@@ -5,10 +5,12 @@ import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
 import { revokeRefreshTokensOfUser } from '../auth/refresh-tokens.queries.ts';
-import { countAdmins, deleteUser, findUserById, listUsers, type NewUser, updateUser } from './users.queries.ts';
-import { createUser, toUserDto } from './users.service.ts';
+import { deleteUser, findUserById, listUsers, type NewUser, updateUser } from './users.queries.ts';
+import { createUser, keepingAnAdmin, toUserDto } from './users.service.ts';
 
 const tags = ['users'];
+const lastAdmin = () =>
+  fieldErrors({ role: ['The last active admin of a tenant cannot be demoted, deactivated or deleted.'] });
 
 /** User management: admins of a tenant only. */
 export function userRoutes(app: App, { db, guards }: Deps): void {
@@ -16,7 +18,7 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/users/',
-    { preHandler: admin, schema: { tags, querystring: PageQuery, response: { 200: Page(UserSchema) } } },
+    { preValidation: admin, schema: { tags, querystring: PageQuery, response: { 200: Page(UserSchema) } } },
     async (request) => {
       const page = pageParams(request.query);
       const { rows, count } = await listUsers(db, request.tenant.id, page);
@@ -26,7 +28,7 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.post(
     '/api/v1/users/',
-    { preHandler: admin, schema: { tags, body: UserCreateRequest, response: { 201: UserSchema } } },
+    { preValidation: admin, schema: { tags, body: UserCreateRequest, response: { 201: UserSchema } } },
     async (request, reply) => {
       const user = await createUser(db, request.tenant.id, request.body);
       reply.code(201);
@@ -36,7 +38,7 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/users/:id/',
-    { preHandler: admin, schema: { tags, params: IdParams, response: { 200: UserSchema } } },
+    { preValidation: admin, schema: { tags, params: IdParams, response: { 200: UserSchema } } },
     async (request) => {
       const user = await findUserById(db, request.tenant.id, request.params.id);
       if (!user) throw notFound();
@@ -46,7 +48,7 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.patch(
     '/api/v1/users/:id/',
-    { preHandler: admin, schema: { tags, params: IdParams, body: UserPatchRequest, response: { 200: UserSchema } } },
+    { preValidation: admin, schema: { tags, params: IdParams, body: UserPatchRequest, response: { 200: UserSchema } } },
     async (request) => {
       const tenantId = request.tenant.id;
       const current = await findUserById(db, tenantId, request.params.id);
@@ -64,13 +66,9 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
         if (weak.length) throw fieldErrors({ password: weak });
         patch.passwordHash = await hashPassword(b.password);
       }
-      const losesAdmin =
-        current.role === 'admin' && ((patch.role !== undefined && patch.role !== 'admin') || patch.isActive === false);
-      if (losesAdmin && (await countAdmins(db, tenantId)) <= 1)
-        throw fieldErrors({ role: ['The last active admin of a tenant cannot be demoted or deactivated.'] });
       let updated: Awaited<ReturnType<typeof updateUser>>;
       try {
-        updated = await updateUser(db, tenantId, current.id, patch);
+        updated = await keepingAnAdmin(db, tenantId, lastAdmin, (tx) => updateUser(tx, tenantId, current.id, patch));
       } catch (err) {
         if (isUniqueViolation(err)) throw fieldErrors({ username: ['A user with that username already exists.'] });
         throw err;
@@ -83,11 +81,15 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.delete(
     '/api/v1/users/:id/',
-    { preHandler: admin, schema: { tags, params: IdParams } },
+    { preValidation: admin, schema: { tags, params: IdParams } },
     async (request, reply) => {
       if (request.params.id === request.principal.id)
         throw fieldErrors({ non_field_errors: ['You cannot delete your own account.'] });
-      if (!(await deleteUser(db, request.tenant.id, request.params.id))) throw notFound();
+      const tenantId = request.tenant.id;
+      const deleted = await keepingAnAdmin(db, tenantId, lastAdmin, (tx) =>
+        deleteUser(tx, tenantId, request.params.id),
+      );
+      if (!deleted) throw notFound();
       return reply.code(204).send();
     },
   );

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors } from '../../http/errors.ts';
 import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
-import { insertUser, type Role, type UserRow } from './users.queries.ts';
+import { countAdmins, insertUser, lockActiveAdmins, type Role, type UserRow } from './users.queries.ts';
 
 export function toUserDto(row: UserRow): User {
   return {
@@ -47,4 +47,23 @@ export async function createUser(db: Db, tenantId: string, input: UserInput): Pr
     if (isUniqueViolation(err)) throw fieldErrors({ username: ['A user with that username already exists.'] });
     throw err;
   }
+}
+
+/**
+ * Runs a change to users in a transaction that fails with `refusal` (and rolls back) if it leaves the tenant without
+ * an active admin. The admin rows are locked first, so concurrent demotions or deletions are serialized.
+ */
+export async function keepingAnAdmin<T>(
+  db: Db,
+  tenantId: string,
+  refusal: () => Error,
+  change: (tx: Db) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await lockActiveAdmins(t, tenantId);
+    const result = await change(t);
+    if ((await countAdmins(t, tenantId)) === 0) throw refusal();
+    return result;
+  });
 }
