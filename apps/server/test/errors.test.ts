@@ -138,7 +138,7 @@ describe('validation', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       vcpus: ['Ensure this value is less than or equal to 100000.'],
-      memory_gib: ['Ensure this value is less than or equal to 99999999.'],
+      memory_gib: ['Ensure this value is less than or equal to 99999999.99.'],
     });
     const zero = await t.request({ method: 'POST', url: '/api/v1/collectors/', payload: { name: 'zero', vcpus: 0 } });
     expect(zero.json()).toEqual({ vcpus: ['Ensure this value is greater than or equal to 1.'] });

@@ -18,9 +18,17 @@ export const VM_BRANDS = [
 export const PROCESSOR_BRANDS = ['intel', 'amd', 'arm', 'ampere', 'other', 'unknown'] as const;
 export const STORAGE_TYPES = ['nvme', 'ssd', 'hdd', 'block', 'other', 'unknown'] as const;
 
-/** A decimal accepted as a JSON number or a numeric string (DRF clients send both). */
-export const Decimal = (max: number) =>
-  Type.Union([Type.Number({ minimum: 0, maximum: max }), Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$' })]);
+/**
+ * A non-negative decimal(precision, scale) accepted as a JSON number or a numeric string (DRF clients send both);
+ * bounded so it always fits its column.
+ */
+export const Decimal = (precision: number, scale: number) => {
+  const intDigits = precision - scale;
+  return Type.Union([
+    Type.Number({ minimum: 0, maximum: 10 ** intDigits - 10 ** -scale }),
+    Type.String({ pattern: `^\\d{1,${intDigits}}(\\.\\d{1,${scale}})?$` }),
+  ]);
+};
 
 export const CollectorSchema = Type.Object({
   id: Uuid,
@@ -57,10 +65,10 @@ const writable = {
   processor_brand: Type.Enum(PROCESSOR_BRANDS),
   processor_model: Type.String({ maxLength: 200 }),
   vcpus: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
-  memory_gib: Nullable(Decimal(99_999_999)),
-  storage_gib: Nullable(Decimal(99_999_999)),
+  memory_gib: Nullable(Decimal(10, 2)),
+  storage_gib: Nullable(Decimal(10, 2)),
   storage_type: Type.Enum(STORAGE_TYPES),
-  hourly_cost: Nullable(Decimal(999_999)),
+  hourly_cost: Nullable(Decimal(10, 4)),
   pcd_address: Type.String({ maxLength: 255 }),
 };
 

@@ -111,7 +111,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
   app.get(
     '/api/v1/benchmarks/',
     {
-      preHandler: guards.user('viewer'),
+      preValidation: guards.user('viewer'),
       schema: { tags, querystring: BenchmarkListQuery, response: { 200: Page(BenchmarkSchema) } },
     },
     async (request) => {
@@ -129,7 +129,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
   app.post(
     '/api/v1/benchmarks/',
     {
-      preHandler: guards.user('member'),
+      preValidation: guards.user('member'),
       schema: { tags, body: BenchmarkCreateSchema, response: { 201: BenchmarkSchema } },
     },
     async (request, reply) => {
@@ -150,7 +150,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/benchmarks/stats/',
-    { preHandler: guards.user('viewer'), schema: { tags, response: { 200: BenchmarkStatsSchema } } },
+    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: BenchmarkStatsSchema } } },
     async (request): Promise<BenchmarkStats> => {
       const { byStatus, completed, averages } = await summarizeBenchmarks(db, request.tenant.id);
       const counts = Object.fromEntries(BENCHMARK_STATUSES.map((s) => [s, byStatus.get(s) ?? 0]));
@@ -173,7 +173,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/benchmarks/:id/',
-    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: BenchmarkSchema } } },
+    { preValidation: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: BenchmarkSchema } } },
     async (request) => {
       const row = await findBenchmark(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();
@@ -197,7 +197,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
     app.route({
       method,
       url: '/api/v1/benchmarks/:id/',
-      preHandler: guards.user('member'),
+      preValidation: guards.user('member'),
       schema: {
         tags,
         params: IdParams,
@@ -210,7 +210,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.delete(
     '/api/v1/benchmarks/:id/',
-    { preHandler: guards.user('member'), schema: { tags, params: IdParams } },
+    { preValidation: guards.user('member'), schema: { tags, params: IdParams } },
     async (request, reply) => {
       if (!(await deleteBenchmark(db, request.tenant.id, request.params.id))) throw notFound();
       return reply.code(204).send();

@@ -17,6 +17,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { newApiKey, sha256 } from '../../http/auth.ts';
 import { fieldError, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
+import { publicBaseUrl } from '../../http/urls.ts';
 import {
   type CollectorRow,
   type CollectorValues,
@@ -78,10 +79,6 @@ function toValues(body: Partial<CollectorCreate>): CollectorValues {
   return v;
 }
 
-export function publicBaseUrl(request: FastifyRequest, config: Config): string {
-  return config.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost:8000'}`;
-}
-
 const duplicateName = () => fieldError('name', 'A collector with this name already exists.');
 const tags = ['collectors'];
 
@@ -89,7 +86,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
   app.get(
     '/api/v1/collectors/',
     {
-      preHandler: guards.user('viewer'),
+      preValidation: guards.user('viewer'),
       schema: { tags, querystring: CollectorListQuery, response: { 200: Page(CollectorSchema) } },
     },
     async (request) => {
@@ -112,7 +109,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
   app.post(
     '/api/v1/collectors/',
     {
-      preHandler: guards.user('member'),
+      preValidation: guards.user('member'),
       schema: { tags, body: CollectorCreateSchema, response: { 201: CollectorCreatedSchema } },
     },
     async (request, reply) => {
@@ -138,7 +135,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.get(
     '/api/v1/collectors/:id/',
-    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectorSchema } } },
+    { preValidation: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectorSchema } } },
     async (request) => {
       const row = await findCollector(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();
@@ -164,7 +161,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     app.route({
       method,
       url: '/api/v1/collectors/:id/',
-      preHandler: guards.user('member'),
+      preValidation: guards.user('member'),
       schema: {
         tags,
         params: IdParams,
@@ -177,7 +174,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.delete(
     '/api/v1/collectors/:id/',
-    { preHandler: guards.user('member'), schema: { tags, params: IdParams } },
+    { preValidation: guards.user('member'), schema: { tags, params: IdParams } },
     async (request, reply) => {
       if (!(await deleteCollector(db, request.tenant.id, request.params.id))) throw notFound();
       return reply.code(204).send();
@@ -186,7 +183,10 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.post(
     '/api/v1/collectors/:id/regenerate-key/',
-    { preHandler: guards.user('member'), schema: { tags, params: IdParams, response: { 200: RegenerateKeySchema } } },
+    {
+      preValidation: guards.user('member'),
+      schema: { tags, params: IdParams, response: { 200: RegenerateKeySchema } },
+    },
     async (request) => {
       const apiKey = newApiKey();
       const row = await updateCollector(db, request.tenant.id, request.params.id, { apiKeyHash: sha256(apiKey) });

@@ -1,3 +1,151 @@
+import {
+  type CollectedData,
+  CollectedDataListQuery,
+  CollectedDataSchema,
+  DATA_FILE_EXTENSIONS,
+  IdParams,
+  Page,
+} from '@xat/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import { notFound } from '../../http/errors.ts';
+import { pageOf, pageParams } from '../../http/pagination.ts';
+import { publicBaseUrl } from '../../http/urls.ts';
+import { findCollector } from '../collectors/collectors.queries.ts';
+import {
+  type CollectedDataWithCollector,
+  deleteCollectedData,
+  findCollectedData,
+  listCollectedData,
+} from './data.queries.ts';
+import { deleteStoredFile, openStoredFile } from './file-store.ts';
+import { extensionOf, receiveUpload, saveUpload } from './upload.ts';
 
-export function dataRoutes(_app: App, _deps: Deps): void {}
+const CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+  txt: 'text/plain; charset=utf-8',
+  log: 'text/plain; charset=utf-8',
+  gz: 'application/gzip',
+  zip: 'application/zip',
+};
+
+/** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form; nothing of the name can escape. */
+export function contentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
+}
+
+export function toCollectedDataDto(row: CollectedDataWithCollector, base: string): CollectedData {
+  return {
+    id: row.id,
+    collector: row.collectorId,
+    collector_name: row.collectorName,
+    description: row.description,
+    file: `${base}/api/v1/data/${row.id}/download/`,
+    file_name: row.fileName,
+    file_size: row.fileSize,
+    row_count: row.rowCount,
+    data_start: row.dataStart?.toISOString() ?? null,
+    data_end: row.dataEnd?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+const tags = ['data'];
+
+export function dataRoutes(app: App, { db, config, guards }: Deps): void {
+  app.get(
+    '/api/v1/collectors/:id/data/',
+    {
+      preHandler: guards.user('viewer'),
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: CollectedDataListQuery,
+        response: { 200: Page(CollectedDataSchema) },
+      },
+    },
+    async (request) => {
+      if (!(await findCollector(db, request.tenant.id, request.params.id))) throw notFound();
+      const page = pageParams(request.query);
+      const { rows, count } = await listCollectedData(db, request.tenant.id, request.params.id, page);
+      const base = publicBaseUrl(request, config);
+      return pageOf(
+        request,
+        page,
+        count,
+        rows.map((r) => toCollectedDataDto(r, base)),
+      );
+    },
+  );
+
+  app.post(
+    '/api/v1/collectors/:id/data/',
+    {
+      preHandler: guards.user('member'),
+      schema: {
+        tags,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        description: `Multipart: \`file\` (${DATA_FILE_EXTENSIONS.join(', ')}) and optional \`description\` (≤200).`,
+        response: { 201: CollectedDataSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.tenant.id;
+      const collector = await findCollector(db, tenantId, request.params.id);
+      if (!collector) throw notFound();
+      const upload = await receiveUpload(request, {
+        dataDir: config.dataDir,
+        tenantId,
+        maxBytes: config.maxUploadBytes,
+        allowedExtensions: DATA_FILE_EXTENSIONS,
+      });
+      const row = await saveUpload(db, config.dataDir, tenantId, collector.id, upload);
+      reply.code(201);
+      return toCollectedDataDto({ ...row, collectorName: collector.name }, publicBaseUrl(request, config));
+    },
+  );
+
+  app.get(
+    '/api/v1/data/:id/',
+    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectedDataSchema } } },
+    async (request) => {
+      const row = await findCollectedData(db, request.tenant.id, request.params.id);
+      if (!row) throw notFound();
+      return toCollectedDataDto(row, publicBaseUrl(request, config));
+    },
+  );
+
+  app.delete(
+    '/api/v1/data/:id/',
+    { preHandler: guards.user('member'), schema: { tags, params: IdParams } },
+    async (request, reply) => {
+      if (!(await deleteCollectedData(db, request.tenant.id, request.params.id))) throw notFound();
+      await deleteStoredFile(config.dataDir, request.tenant.id, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/data/:id/download/',
+    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams } },
+    async (request, reply) => {
+      const row = await findCollectedData(db, request.tenant.id, request.params.id);
+      if (!row) throw notFound();
+      const file = await openStoredFile(config.dataDir, request.tenant.id, row.id);
+      if (!file) throw notFound('The file of this upload is missing.');
+      return reply
+        .header('content-type', CONTENT_TYPES[extensionOf(row.fileName)] ?? 'application/octet-stream')
+        .header('content-length', file.size)
+        .header('content-disposition', contentDisposition(row.fileName))
+        .send(file.stream);
+    },
+  );
+}

@@ -115,7 +115,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.get(
       `${base}/`,
       {
-        preHandler: guards.user('viewer'),
+        preValidation: guards.user('viewer'),
         schema: { tags, hide, querystring: LoadTestListQuery, response: { 200: Page(LoadTestSchema) } },
       },
       async (request) => {
@@ -132,7 +132,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.post(
       `${base}/`,
       {
-        preHandler: guards.user('member'),
+        preValidation: guards.user('member'),
         schema: { tags, hide, body: LoadTestCreateSchema, response: { 201: LoadTestSchema } },
       },
       async (request, reply) => {
@@ -151,7 +151,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.post(
       `${base}/compare/`,
       {
-        preHandler: guards.user('viewer'),
+        preValidation: guards.user('viewer'),
         schema: { tags, hide, body: CompareRequestSchema, response: { 200: CompareResponseSchema } },
       },
       async (request) => {
@@ -163,7 +163,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.post(
       `${base}/import/`,
       {
-        preHandler: guards.user('member'),
+        preValidation: guards.user('member'),
         schema: {
           tags,
           hide,
@@ -212,7 +212,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.get(
       `${base}/:id/`,
       {
-        preHandler: guards.user('viewer'),
+        preValidation: guards.user('viewer'),
         schema: { tags, hide, params: IdParams, response: { 200: LoadTestSchema } },
       },
       async (request) => findDto(request.tenant.id, request.params.id),
@@ -222,7 +222,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       app.route({
         method,
         url: `${base}/:id/`,
-        preHandler: guards.user('member'),
+        preValidation: guards.user('member'),
         schema: {
           tags,
           hide,
@@ -246,7 +246,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
 
     app.delete(
       `${base}/:id/`,
-      { preHandler: guards.user('member'), schema: { tags, hide, params: IdParams } },
+      { preValidation: guards.user('member'), schema: { tags, hide, params: IdParams } },
       async (request, reply) => {
         if (!(await deleteLoadTest(db, request.tenant.id, request.params.id))) throw notFound();
         return reply.code(204).send();

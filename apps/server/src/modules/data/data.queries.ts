@@ -1,0 +1,67 @@
+import { and, count, desc, eq, getTableColumns } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { collectedData, collectors } from '../../db/schema.ts';
+
+export type CollectedDataRow = typeof collectedData.$inferSelect;
+export type CollectedDataWithCollector = CollectedDataRow & { collectorName: string };
+
+function selectWithCollector(db: Db) {
+  return db
+    .select({ ...getTableColumns(collectedData), collectorName: collectors.name })
+    .from(collectedData)
+    .innerJoin(
+      collectors,
+      and(eq(collectors.tenantId, collectedData.tenantId), eq(collectors.id, collectedData.collectorId)),
+    );
+}
+
+/** A collector's files, newest first. */
+export async function listCollectedData(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  opts: { limit: number; offset: number },
+) {
+  const where = and(eq(collectedData.tenantId, tenantId), eq(collectedData.collectorId, collectorId));
+  const [rows, total] = await Promise.all([
+    selectWithCollector(db)
+      .where(where)
+      .orderBy(desc(collectedData.createdAt), desc(collectedData.id))
+      .limit(opts.limit)
+      .offset(opts.offset),
+    db.select({ n: count() }).from(collectedData).where(where),
+  ]);
+  return { rows, count: total[0]?.n ?? 0 };
+}
+
+export async function findCollectedData(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<CollectedDataWithCollector | undefined> {
+  const rows = await selectWithCollector(db)
+    .where(and(eq(collectedData.tenantId, tenantId), eq(collectedData.id, id)))
+    .limit(1);
+  return rows[0];
+}
+
+export async function insertCollectedData(
+  db: Db,
+  tenantId: string,
+  values: { id: string; collectorId: string; description: string; fileName: string; fileSize: number },
+): Promise<CollectedDataRow> {
+  const rows = await db
+    .insert(collectedData)
+    .values({ ...values, tenantId })
+    .returning();
+  if (!rows[0]) throw new Error('insert returned no row');
+  return rows[0];
+}
+
+export async function deleteCollectedData(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(collectedData)
+    .where(and(eq(collectedData.tenantId, tenantId), eq(collectedData.id, id)))
+    .returning({ id: collectedData.id });
+  return rows.length > 0;
+}
