@@ -66,8 +66,7 @@ const row = (engine: string, what: string, r: LoadResult) =>
 
 export async function benchApi(postgresUrl: string | undefined): Promise<void> {
   const runs = [await measure('PGlite (embedded)', { DATABASE_URL: '' }, 18_411)];
-  if (process.env.BENCH_DATABASE_URL)
-    runs.push(await measure('PostgreSQL 15', { DATABASE_URL: process.env.BENCH_DATABASE_URL }, 18_412));
+  if (postgresUrl) runs.push(await measure('PostgreSQL 15', { DATABASE_URL: postgresUrl }, 18_412));
   const lines = runs.flatMap((r) => [
     row(r.engine, 'GET /api/v1/collectors/ (25 collectors, JWT)', r.list),
     row(r.engine, 'POST /api/v1/register/ (API key)', r.register),

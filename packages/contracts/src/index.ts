@@ -5,3 +5,4 @@ export * from './collectors.ts';
 export * from './common.ts';
 export * from './data.ts';
 export * from './loadtests.ts';
+export * from './metrics.ts';

@@ -1,0 +1,106 @@
+import { type Static, Type } from 'typebox';
+
+/**
+ * Host-level fields of a sample, as the API, exports and dashboard name them. Percentages 0–100, *_kb in kB,
+ * *_bps in bytes per second, *_iops / *_pps per second. Disk sums cover whole disks only; network sums cover
+ * physical interfaces only (packages/procfs decides which).
+ */
+export const HOST_FIELDS = [
+  'cpu_user',
+  'cpu_nice',
+  'cpu_system',
+  'cpu_iowait',
+  'cpu_steal',
+  'cpu_idle',
+  'cpu_busy',
+  'mem_free_kb',
+  'mem_available_kb',
+  'mem_used_kb',
+  'mem_used_pct',
+  'mem_buffers_kb',
+  'mem_cached_kb',
+  'mem_commit_kb',
+  'mem_commit_pct',
+  'mem_active_kb',
+  'mem_inactive_kb',
+  'mem_dirty_kb',
+  'disk_read_bps',
+  'disk_write_bps',
+  'disk_read_iops',
+  'disk_write_iops',
+  'net_rx_bps',
+  'net_tx_bps',
+  'net_rx_pps',
+  'net_tx_pps',
+] as const;
+export type HostField = (typeof HOST_FIELDS)[number];
+
+export const CPU_FIELDS = ['user', 'nice', 'system', 'iowait', 'steal', 'idle', 'busy'] as const;
+export const DISK_FIELDS = ['read_bps', 'write_bps', 'read_iops', 'write_iops', 'busy_pct'] as const;
+export const NET_FIELDS = ['rx_bps', 'tx_bps', 'rx_pps', 'tx_pps'] as const;
+export const FS_FIELDS = ['size_bytes', 'free_bytes', 'avail_bytes', 'used_pct'] as const;
+
+/** A measured value; null or absent is a gap (never interpolated). */
+const Value = Type.Union([Type.Number(), Type.Null()]);
+const values = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, Type.Optional(Value)])) as {
+    [P in K]: ReturnType<typeof Type.Optional<typeof Value>>;
+  };
+
+const Name = Type.String({ minLength: 1, maxLength: 255 });
+
+export const MetricSampleSchema = Type.Object({
+  /** End of the interval, epoch seconds (UTC). */
+  timestamp: Type.Integer({ minimum: 946684800, maximum: 4102444800 }),
+  /** Real seconds between the two rounds the rates come from. */
+  interval_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86400 })),
+  host: Type.Object(values(HOST_FIELDS)),
+  cpus: Type.Optional(
+    Type.Array(Type.Object({ cpu: Type.Integer({ minimum: 0, maximum: 65535 }), ...values(CPU_FIELDS) }), {
+      maxItems: 4096,
+    }),
+  ),
+  disks: Type.Optional(Type.Array(Type.Object({ name: Name, ...values(DISK_FIELDS) }), { maxItems: 1024 })),
+  interfaces: Type.Optional(Type.Array(Type.Object({ name: Name, ...values(NET_FIELDS) }), { maxItems: 1024 })),
+  filesystems: Type.Optional(Type.Array(Type.Object({ mount_point: Name, ...values(FS_FIELDS) }), { maxItems: 1024 })),
+});
+export type MetricSample = Static<typeof MetricSampleSchema>;
+
+/** Our agent's upload: already-computed interval values. Idempotent by batch_id and by (collector, timestamp). */
+export const MetricsBatchSchema = Type.Object({
+  batch_id: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  /** The agent's clock when it sent the batch (epoch seconds), to spot clock skew. */
+  collector_time: Type.Number(),
+  samples: Type.Array(MetricSampleSchema, { maxItems: 10_000 }),
+  /** How the agent itself is doing. */
+  agent: Type.Optional(
+    Type.Object({
+      version: Type.Optional(Type.String({ maxLength: 64 })),
+      cpu_pct: Type.Optional(Type.Number({ minimum: 0 })),
+      rss_bytes: Type.Optional(Type.Integer({ minimum: 0 })),
+      /** Samples the agent had to drop (spool full) since its last report. */
+      dropped_samples: Type.Optional(Type.Integer({ minimum: 0 })),
+      spool_bytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+  ),
+});
+export type MetricsBatch = Static<typeof MetricsBatchSchema>;
+
+export const MetricsBatchResultSchema = Type.Object({
+  status: Type.Literal('ok'),
+  batch_id: Type.String(),
+  written: Type.Integer(),
+  duplicates: Type.Integer(),
+});
+
+/** One line of the original raw format (REFERENCE 1.1), as sent to /v1/trickle and /api/v1/metrics/. */
+export const RawMeasurementSchema = Type.Object({
+  timestamp: Type.Integer(),
+  subsystem: Type.String({ maxLength: 255 }),
+  measurement: Type.String({ maxLength: 1_000_000 }),
+});
+
+export const TrickleRequestSchema = Type.Object({
+  identifier: Type.Optional(Type.String({ maxLength: 255 })),
+  measurements: Type.Optional(Type.Array(RawMeasurementSchema, { maxItems: 100_000 })),
+});
