@@ -2,27 +2,26 @@ import { MetricsUploadedSchema, type Register, RegisteredSchema, RegisterSchema 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../app.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
+import { collectorValues } from '../collectors/collector-values.ts';
 import { type CollectorValues, touchCollector, updateCollector } from '../collectors/collectors.queries.ts';
 import { receiveUpload, saveUpload } from '../data/upload.ts';
 
-const decimal = (v: number | string | null) => (v === null ? null : String(v));
-
 /** Only the fields the agent sent: a left-out field keeps its stored value. */
-export function registrationValues(body: Register): CollectorValues {
-  const v: CollectorValues = { hostname: body.hostname };
-  if (body.ip_address !== undefined) v.ipAddress = body.ip_address;
-  if (body.os_name !== undefined) v.osName = body.os_name;
-  if (body.os_version !== undefined) v.osVersion = body.os_version;
-  if (body.kernel_version !== undefined) v.kernelVersion = body.kernel_version;
-  if (body.vm_brand !== undefined) v.vmBrand = body.vm_brand;
-  if (body.processor_brand !== undefined) v.processorBrand = body.processor_brand;
-  if (body.processor_model !== undefined) v.processorModel = body.processor_model;
-  if (body.vcpus !== undefined) v.vcpus = body.vcpus;
-  if (body.memory_gib !== undefined) v.memoryGib = decimal(body.memory_gib);
-  if (body.storage_gib !== undefined) v.storageGib = decimal(body.storage_gib);
-  if (body.storage_type !== undefined) v.storageType = body.storage_type;
-  return v;
-}
+export const registrationValues = (body: Register): CollectorValues =>
+  collectorValues(body, [
+    'hostname',
+    'ip_address',
+    'os_name',
+    'os_version',
+    'kernel_version',
+    'vm_brand',
+    'processor_brand',
+    'processor_model',
+    'vcpus',
+    'memory_gib',
+    'storage_gib',
+    'storage_type',
+  ]);
 
 // The key was valid a moment ago: the collector was deleted (or its key rotated) during the request.
 const collectorGone = () =>

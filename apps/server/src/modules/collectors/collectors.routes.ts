@@ -18,6 +18,7 @@ import { newApiKey, sha256 } from '../../http/auth.ts';
 import { fieldError, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { publicBaseUrl } from '../../http/urls.ts';
+import { collectorValues } from './collector-values.ts';
 import {
   type CollectorRow,
   type CollectorValues,
@@ -31,7 +32,6 @@ import {
 } from './collectors.queries.ts';
 
 const num = (v: string | null) => (v === null ? null : Number(v));
-const decimal = (v: number | string | null | undefined) => (v === null || v === undefined ? v : String(v));
 
 export function toCollectorDto(row: CollectorRow & { ownerUsername?: string | null }, config: Config): Collector {
   return {
@@ -62,21 +62,24 @@ export function toCollectorDto(row: CollectorRow & { ownerUsername?: string | nu
   };
 }
 
-/** Wire fields → columns, only those present (PATCH semantics). */
+const PERSON_FIELDS = [
+  'name',
+  'description',
+  'vm_brand',
+  'processor_brand',
+  'processor_model',
+  'vcpus',
+  'memory_gib',
+  'storage_gib',
+  'storage_type',
+  'hourly_cost',
+  'pcd_address',
+] as const;
+
 function toValues(body: Partial<CollectorCreate>): CollectorValues {
-  const v: CollectorValues = {};
-  if (body.name !== undefined) v.name = body.name.trim();
-  if (body.description !== undefined) v.description = body.description;
-  if (body.vm_brand !== undefined) v.vmBrand = body.vm_brand;
-  if (body.processor_brand !== undefined) v.processorBrand = body.processor_brand;
-  if (body.processor_model !== undefined) v.processorModel = body.processor_model;
-  if (body.vcpus !== undefined) v.vcpus = body.vcpus;
-  if (body.memory_gib !== undefined) v.memoryGib = decimal(body.memory_gib);
-  if (body.storage_gib !== undefined) v.storageGib = decimal(body.storage_gib);
-  if (body.storage_type !== undefined) v.storageType = body.storage_type;
-  if (body.hourly_cost !== undefined) v.hourlyCost = decimal(body.hourly_cost);
-  if (body.pcd_address !== undefined) v.pcdAddress = body.pcd_address;
-  return v;
+  const values = collectorValues(body, PERSON_FIELDS);
+  if (typeof values.name === 'string') values.name = values.name.trim();
+  return values;
 }
 
 const duplicateName = () => fieldError('name', 'A collector with this name already exists.');
