@@ -28,6 +28,7 @@ import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
+import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 
 export const VERSION = '0.1.0';
@@ -160,6 +161,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   benchmarkRoutes(app, deps);
   loadTestRoutes(app, deps);
   dataRoutes(app, deps);
+  registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

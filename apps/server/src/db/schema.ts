@@ -30,6 +30,10 @@ export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
   name: varchar('name', { length: 100 }).notNull().unique(),
   isActive: boolean('is_active').notNull().default(true),
+  /** How long each resolution of the metrics is kept (days). */
+  retentionRawDays: integer('retention_raw_days').notNull().default(7),
+  retention1mDays: integer('retention_1m_days').notNull().default(90),
+  retention1hDays: integer('retention_1h_days').notNull().default(730),
   createdAt: createdAt(),
 });
 
@@ -204,3 +208,35 @@ export const collectedData = pgTable(
     collectorFk(t),
   ],
 );
+
+/** Batches already ingested: a retried batch_id is acknowledged without being stored twice. */
+export const metricBatches = pgTable(
+  'metric_batches',
+  {
+    tenantId: tenantId(),
+    collectorId: uuid('collector_id').notNull(),
+    batchId: varchar('batch_id', { length: 64 }).notNull(),
+    written: integer('written').notNull(),
+    duplicates: integer('duplicates').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.collectorId, t.batchId] }), collectorFk(t)],
+);
+
+/** The last raw round of each collector, so consecutive raw uploads (trickle) chain into intervals. */
+export const collectorRawState = pgTable(
+  'collector_raw_state',
+  {
+    tenantId: tenantId(),
+    collectorId: uuid('collector_id').notNull(),
+    lastRound: jsonb('last_round').notNull(),
+    /** The original pcc's trickle session, echoed back as session_id. */
+    sessionId: uuid('session_id').notNull().default(sql`gen_random_uuid()`),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.collectorId] }), collectorFk(t)],
+);
+
+// The metric series themselves (metric_samples, metric_cpus, metric_disks, metric_net, metric_fs and the
+// metric_rollup_1m / _1h tables) are partitioned by time, which drizzle-kit cannot express: they are created by the
+// hand-written migration drizzle/0002_metrics_partitioned.sql and queried with SQL in modules/metrics.

@@ -1,0 +1,97 @@
+import type { MetricSample } from '@xat/contracts';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createCollector, createTestTenant, getApp } from '../../../test/helpers.ts';
+import { queryRows } from '../../db/client.ts';
+import { ingestSamples } from './metrics.ingest.ts';
+
+// An hour boundary in the recent past, so retention never drops what the test writes.
+const T0 = Math.floor(Date.now() / 3_600_000) * 3600 - 3600;
+
+function sample(ts: number, busy: number, extra: Partial<MetricSample> = {}): MetricSample {
+  return {
+    timestamp: ts,
+    interval_seconds: 10,
+    host: { cpu_busy: busy, cpu_idle: 100 - busy, mem_used_kb: 1000 + busy, net_rx_bps: null },
+    cpus: [
+      { cpu: 0, busy },
+      { cpu: 1, busy: busy / 2 },
+    ],
+    disks: [{ name: 'sda', read_bps: busy * 512 }],
+    interfaces: [{ name: 'eth0', rx_bps: 1e6 }],
+    filesystems: [{ mount_point: '/', size_bytes: 1e10, used_pct: 42.5 }],
+    ...extra,
+  };
+}
+
+async function setup() {
+  const t = await createTestTenant();
+  const { id } = await createCollector(t);
+  const { database } = await getApp();
+  return { t, db: database.db, collectorId: id };
+}
+
+describe('ingestSamples', () => {
+  it('stores host and device rows once and counts duplicates', async () => {
+    const { t, db, collectorId } = await setup();
+    const samples = [0, 10, 20, 30].map((i) => sample(T0 + i, i));
+    expect(await ingestSamples(db, t.id, collectorId, samples)).toEqual({ written: 4, duplicates: 0 });
+    // The same batch again, plus one new sample: only the new one is written.
+    expect(await ingestSamples(db, t.id, collectorId, [...samples, sample(T0 + 40, 40)])).toEqual({
+      written: 1,
+      duplicates: 4,
+    });
+    const host = await queryRows<{ n: number; busy: number }>(
+      db,
+      sql`select count(*)::int as n, sum(cpu_busy)::float8 as busy from metric_samples where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(host[0]).toEqual({ n: 5, busy: 100 });
+    const cpus = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from metric_cpus where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(cpus[0]?.n).toBe(10);
+    const nulls = await queryRows<{ rx: number | null }>(
+      db,
+      sql`select net_rx_bps as rx from metric_samples where tenant_id = ${t.id} and collector_id = ${collectorId} limit 1`,
+    );
+    expect(nulls[0]?.rx).toBeNull();
+  });
+
+  it('keeps 1-minute and 1-hour rollups (avg and max) right, late data included', async () => {
+    const { t, db, collectorId } = await setup();
+    await ingestSamples(db, t.id, collectorId, [sample(T0, 10), sample(T0 + 10, 30), sample(T0 + 70, 50)]);
+    // Late sample for the first minute.
+    await ingestSamples(db, t.id, collectorId, [sample(T0 + 20, 80)]);
+    const m = await queryRows<{ b: number; samples: number; avg: number; max: number }>(
+      db,
+      sql`
+      select extract(epoch from bucket)::float8 as b, samples, avg_cpu_busy as avg, max_cpu_busy as max
+      from metric_rollup_1m where tenant_id = ${t.id} and collector_id = ${collectorId} order by bucket`,
+    );
+    expect(m).toEqual([
+      { b: T0, samples: 3, avg: 40, max: 80 },
+      { b: T0 + 60, samples: 1, avg: 50, max: 50 },
+    ]);
+    const h = await queryRows<{ samples: number; avg: number; max: number }>(
+      db,
+      sql`
+      select samples, avg_cpu_busy as avg, max_cpu_busy as max
+      from metric_rollup_1h where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(h).toEqual([{ samples: 4, avg: 42.5, max: 80 }]);
+  });
+
+  it('never mixes tenants', async () => {
+    const a = await setup();
+    const b = await setup();
+    await ingestSamples(a.db, a.t.id, a.collectorId, [sample(T0, 10)]);
+    // b's collector id under a's tenant does not exist: the foreign key refuses it.
+    await expect(ingestSamples(a.db, a.t.id, b.collectorId, [sample(T0, 10)])).rejects.toThrow();
+    const rows = await queryRows<{ n: number }>(
+      b.db,
+      sql`select count(*)::int as n from metric_samples where tenant_id = ${b.t.id}`,
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+});
