@@ -29,6 +29,7 @@ import { dataRoutes } from './modules/data/data.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
+import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 
 export const VERSION = '0.1.0';
@@ -156,6 +157,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   metaRoutes(app, deps);
   authRoutes(app, deps);
   userRoutes(app, deps);
+  tenantRoutes(app, deps);
   collectorRoutes(app, deps);
   agentRoutes(app, deps);
   benchmarkRoutes(app, deps);

@@ -6,3 +6,4 @@ export * from './common.ts';
 export * from './data.ts';
 export * from './loadtests.ts';
 export * from './metrics.ts';
+export * from './tenant.ts';

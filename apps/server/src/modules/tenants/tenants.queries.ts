@@ -67,3 +67,27 @@ export async function ensureTenant(db: Db, name: string, domainNames: readonly s
     return tenant;
   });
 }
+
+export interface TenantRetention {
+  retentionRawDays: number;
+  retention1mDays: number;
+  retention1hDays: number;
+}
+
+export async function findTenantRetention(db: Db, tenantId: string): Promise<TenantRetention | undefined> {
+  const rows = await db
+    .select({
+      retentionRawDays: tenants.retentionRawDays,
+      retention1mDays: tenants.retention1mDays,
+      retention1hDays: tenants.retention1hDays,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
+  return rows[0];
+}
+
+export async function updateTenantRetention(db: Db, tenantId: string, values: Partial<TenantRetention>) {
+  if (Object.keys(values).length > 0) await db.update(tenants).set(values).where(eq(tenants.id, tenantId));
+  return findTenantRetention(db, tenantId);
+}

@@ -1,0 +1,61 @@
+import { TenantSettingsPatchSchema, TenantSettingsSchema } from '@xat/contracts';
+import type { App, Deps } from '../../app.ts';
+import { fieldErrors, notFound } from '../../http/errors.ts';
+import {
+  findTenantRetention,
+  listDomainsOfTenant,
+  type TenantRetention,
+  updateTenantRetention,
+} from './tenants.queries.ts';
+
+const tags = ['tenant'];
+
+/** The request's own tenant: its name, domains and metric retention (admins change retention). */
+export function tenantRoutes(app: App, { db, guards }: Deps): void {
+  const settingsOf = async (tenantId: string, name: string, retention: TenantRetention | undefined) => {
+    if (!retention) throw notFound();
+    const domains = await listDomainsOfTenant(db, tenantId);
+    return {
+      name,
+      domains: domains.map((d) => ({ domain: d.domain, is_primary: d.isPrimary })),
+      retention_raw_days: retention.retentionRawDays,
+      retention_1m_days: retention.retention1mDays,
+      retention_1h_days: retention.retention1hDays,
+    };
+  };
+
+  app.get(
+    '/api/v1/tenant/',
+    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: TenantSettingsSchema } } },
+    async (request) =>
+      settingsOf(request.tenant.id, request.tenant.name, await findTenantRetention(db, request.tenant.id)),
+  );
+
+  app.patch(
+    '/api/v1/tenant/',
+    {
+      preValidation: guards.user('admin'),
+      schema: { tags, body: TenantSettingsPatchSchema, response: { 200: TenantSettingsSchema } },
+    },
+    async (request) => {
+      const b = request.body;
+      const current = await findTenantRetention(db, request.tenant.id);
+      if (!current) throw notFound();
+      const next = {
+        retentionRawDays: b.retention_raw_days ?? current.retentionRawDays,
+        retention1mDays: b.retention_1m_days ?? current.retention1mDays,
+        retention1hDays: b.retention_1h_days ?? current.retention1hDays,
+      };
+      // Coarser resolutions summarise finer ones, so they must be kept at least as long.
+      if (next.retention1mDays < next.retentionRawDays)
+        throw fieldErrors({ retention_1m_days: ['Must be at least retention_raw_days.'] });
+      if (next.retention1hDays < next.retention1mDays)
+        throw fieldErrors({ retention_1h_days: ['Must be at least retention_1m_days.'] });
+      return settingsOf(
+        request.tenant.id,
+        request.tenant.name,
+        await updateTenantRetention(db, request.tenant.id, next),
+      );
+    },
+  );
+}

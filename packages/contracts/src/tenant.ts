@@ -1,0 +1,18 @@
+import { Type } from 'typebox';
+
+const days = (max: number) => Type.Integer({ minimum: 1, maximum: max });
+
+/** How long the tenant's metrics are kept at each resolution, in days. */
+export const TenantSettingsSchema = Type.Object({
+  name: Type.String(),
+  domains: Type.Array(Type.Object({ domain: Type.String(), is_primary: Type.Boolean() })),
+  retention_raw_days: days(3650),
+  retention_1m_days: days(3650),
+  retention_1h_days: days(36500),
+});
+
+export const TenantSettingsPatchSchema = Type.Object({
+  retention_raw_days: Type.Optional(days(3650)),
+  retention_1m_days: Type.Optional(days(3650)),
+  retention_1h_days: Type.Optional(days(36500)),
+});
