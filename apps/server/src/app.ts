@@ -26,6 +26,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
 import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
+import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
@@ -160,6 +161,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   tenantRoutes(app, deps);
   collectorRoutes(app, deps);
   agentRoutes(app, deps);
+  ingestRoutes(app, deps);
   benchmarkRoutes(app, deps);
   loadTestRoutes(app, deps);
   dataRoutes(app, deps);

@@ -104,3 +104,53 @@ export const TrickleRequestSchema = Type.Object({
   identifier: Type.Optional(Type.String({ maxLength: 255 })),
   measurements: Type.Optional(Type.Array(RawMeasurementSchema, { maxItems: 100_000 })),
 });
+
+/**
+ * The batch form when some samples lie outside the accepted time range (older than the tenant's raw retention, or
+ * more than 10 minutes ahead of the server clock): the others are stored, and the 400 says the rest never will be.
+ */
+export const MetricsBatchOutOfRangeSchema = Type.Object({
+  samples: Type.Array(Type.String()),
+  written: Type.Integer(),
+  duplicates: Type.Integer(),
+});
+
+/** `POST /api/v1/metrics/` with raw rounds `{measurements}`: chained with the collector's previous round. */
+export const MetricsRawReceivedSchema = Type.Object({
+  status: Type.Literal('received'),
+  /** Interval samples written. */
+  metrics_count: Type.Integer(),
+  /** Rounds with no parsable /proc measurement. */
+  skipped: Type.Integer(),
+  /** Parsable rounds outside the accepted time range (not stored). */
+  out_of_range: Type.Integer(),
+});
+
+/** `POST /api/v1/metrics/` with a multipart `file` (pcc collection, optionally gzip, or portal CSV). */
+export const MetricsFileIngestedSchema = Type.Object({
+  status: Type.Literal('uploaded'),
+  data_id: Type.String({ format: 'uuid' }),
+  file_size: Type.Integer(),
+  /** Interval samples written from the file. */
+  metrics_count: Type.Integer(),
+  /** Rounds or rows that could not be parsed, and lines that were not a measurement. */
+  skipped: Type.Integer(),
+  /** Rounds or rows outside the accepted time range (kept in the file, not in the series). */
+  out_of_range: Type.Integer(),
+});
+
+/** `POST /v1/trickle` answers, as the original (REFERENCE 1.4), plus `skipped`. */
+export const TrickleAcceptedSchema = Type.Object({
+  status: Type.Literal('ok'),
+  identifier: Type.Union([Type.String(), Type.Null()]),
+  /** Rounds stored (as an interval sample, or as the base of the next one). */
+  metrics_count: Type.Integer(),
+  session_id: Type.String({ format: 'uuid' }),
+  /** Rounds not stored: no parsable measurement, or outside the accepted time range. */
+  skipped: Type.Integer(),
+});
+
+export const TrickleEmptySchema = Type.Object({
+  status: Type.Literal('ok'),
+  message: Type.Literal('No measurements to process'),
+});

@@ -9,3 +9,4 @@ function pgCode(err: unknown): string | undefined {
 
 export const isUniqueViolation = (err: unknown) => pgCode(err) === '23505';
 export const isForeignKeyViolation = (err: unknown) => pgCode(err) === '23503';
+export const isDuplicateTable = (err: unknown) => pgCode(err) === '42P07';

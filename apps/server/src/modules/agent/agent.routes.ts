@@ -1,10 +1,19 @@
-import { MetricsUploadedSchema, type Register, RegisteredSchema, RegisterSchema } from '@xat/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  MetricsBatchResultSchema,
+  MetricsFileIngestedSchema,
+  MetricsRawReceivedSchema,
+  type Register,
+  RegisteredSchema,
+  RegisterSchema,
+} from '@xat/contracts';
+import { Type } from 'typebox';
 import type { App, Deps } from '../../app.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
 import { collectorValues } from '../collectors/collector-values.ts';
-import { type CollectorValues, touchCollector, updateCollector } from '../collectors/collectors.queries.ts';
-import { receiveUpload, saveUpload } from '../data/upload.ts';
+import { type CollectorValues, updateCollector } from '../collectors/collectors.queries.ts';
+import { ingestLimiterOf, refuseWhenFull, withIngestSlot } from '../ingest/limiter.ts';
+import { receiveMetricsFile, receiveMetricsJson } from '../ingest/metrics-upload.ts';
+import { decodeContentEncoding, isJson } from '../ingest/request-body.ts';
 
 /** Only the fields the agent sent: a left-out field keeps its stored value. */
 export const registrationValues = (body: Register): CollectorValues =>
@@ -30,7 +39,8 @@ const collectorGone = () =>
 const tags = ['agent'];
 const security = [{ apiKey: [] }];
 
-export function agentRoutes(app: App, { db, config, guards }: Deps): void {
+export function agentRoutes(app: App, deps: Deps): void {
+  const { db, config, guards } = deps;
   // The key is checked before the body is validated, so a stranger learns nothing about the payload.
   app.post(
     '/api/v1/register/',
@@ -51,30 +61,37 @@ export function agentRoutes(app: App, { db, config, guards }: Deps): void {
     },
   );
 
-  const uploadFile = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenantId = request.tenant.id;
-    const upload = await receiveUpload(request, { dataDir: config.dataDir, tenantId, maxBytes: config.maxUploadBytes });
-    const row = await saveUpload(db, config.dataDir, tenantId, request.agent.collectorId, upload);
-    await touchCollector(db, tenantId, request.agent.collectorId);
-    return reply.code(201).send({ status: 'uploaded' as const, data_id: row.id, file_size: row.fileSize });
-  };
-
+  const limiter = ingestLimiterOf(app);
   app.post(
     '/api/v1/metrics/',
     {
-      preValidation: guards.agent,
+      bodyLimit: config.maxUploadBytes,
+      // Checked before the body is read (or decompressed): a stranger's upload, or one during overload, costs nothing.
+      onRequest: [(request, reply) => guards.agent.call(app, request, reply), refuseWhenFull(limiter)],
+      preParsing: decodeContentEncoding(config.maxUploadBytes),
       schema: {
         tags,
         security,
-        consumes: ['multipart/form-data'],
-        description: 'Multipart `file` (any name) and optional `description`: stored as collected data.',
-        response: { 201: MetricsUploadedSchema },
+        consumes: ['application/json', 'multipart/form-data'],
+        description:
+          'Three bodies. JSON `{batch_id, collector_time, samples}` (our agent; `Content-Encoding: gzip` accepted; ' +
+          'idempotent by batch_id and by sample timestamp). JSON `{measurements: [{timestamp, subsystem, measurement}, …]}` ' +
+          '(raw rounds, chained with the previous request). Multipart `file` (+ `description`): a pcc collection ' +
+          '(NDJSON, optionally gzip) or a portal CSV, kept as collected data and parsed into the series.',
+        response: {
+          200: Type.Union([MetricsBatchResultSchema, MetricsRawReceivedSchema]),
+          201: MetricsFileIngestedSchema,
+        },
       },
     },
     async (request, reply) => {
-      // Dispatch on the kind of body; JSON metric batches will get their own branch.
-      if (request.isMultipart()) return uploadFile(request, reply);
-      throw fieldErrors({ file: ['No file was submitted.'] });
+      if (request.isMultipart()) return withIngestSlot(limiter, () => receiveMetricsFile(deps, request, reply));
+      if (isJson(request)) return withIngestSlot(limiter, () => receiveMetricsJson(deps, request, reply));
+      if (request.body === undefined) throw fieldErrors({ file: ['No file was submitted.'] });
+      throw new ApiError(415, {
+        detail: `Unsupported media type "${request.headers['content-type'] ?? ''}": send JSON or multipart/form-data.`,
+        code: 'unsupported_media_type',
+      });
     },
   );
 }

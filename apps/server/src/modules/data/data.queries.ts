@@ -65,3 +65,16 @@ export async function deleteCollectedData(db: Db, tenantId: string, id: string):
     .returning({ id: collectedData.id });
   return rows.length > 0;
 }
+
+/** What parsing the file found: its records and the time they span. */
+export async function updateCollectedDataSummary(
+  db: Db,
+  tenantId: string,
+  id: string,
+  summary: { rowCount: number; dataStart: Date | null; dataEnd: Date | null },
+): Promise<void> {
+  await db
+    .update(collectedData)
+    .set(summary)
+    .where(and(eq(collectedData.tenantId, tenantId), eq(collectedData.id, id)));
+}

@@ -30,8 +30,10 @@ describe('metric partitions', () => {
     // Late data 20 days back gets its own partition on demand…
     await ensurePartitions(db, 'metric_samples', [now - 20 * DAY]);
     expect((await listPartitions(db, 'metric_samples')).map((p) => p.name)).toContain('metric_samples_p20301226');
-    // …and 10 days later (raw retention 7 days by default) it is expired, while recent ones are not.
-    const ours = (await expiredPartitions(db, now + 10 * DAY)).filter((n) => /_p203[01]/.test(n));
+    // …and 10 days later, with the default retention (raw 7 days), it is expired while recent ones are not.
+    const ours = (await expiredPartitions(db, now + 10 * DAY, { raw: 7, '1m': 90, '1h': 730 })).filter((n) =>
+      /_p203[01]/.test(n),
+    );
     expect(ours).toContain('metric_samples_p20301226');
     expect(ours).toContain('metric_samples_p20310117');
     expect(ours).not.toContain('metric_samples_p20310120');

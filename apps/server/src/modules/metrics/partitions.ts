@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
+import { isDuplicateTable, isUniqueViolation } from '../../db/errors.ts';
 
 /** Which retention setting governs a table, and how wide its partitions are. */
 export const PARTITIONED = {
@@ -61,7 +61,7 @@ export async function ensurePartitions(db: Db, table: PartitionedTable, timestam
       );
     } catch (err) {
       // Another process created it between our IF NOT EXISTS check and the insert into the catalog.
-      if (!isUniqueViolation(err) && (err as { code?: string }).code !== '42P07') throw err;
+      if (!isUniqueViolation(err) && !isDuplicateTable(err)) throw err;
     }
     cache.add(name);
   }
@@ -105,8 +105,12 @@ export async function longestRetention(db: Db): Promise<RetentionDays> {
 }
 
 /** Partitions entirely past the longest retention at `now`: they can be dropped whole. */
-export async function expiredPartitions(db: Db, now = Date.now() / 1000): Promise<string[]> {
-  const retention = await longestRetention(db);
+export async function expiredPartitions(
+  db: Db,
+  now = Date.now() / 1000,
+  retention: RetentionDays | undefined = undefined,
+): Promise<string[]> {
+  retention ??= await longestRetention(db);
   const expired: string[] = [];
   for (const [table, { retention: key }] of Object.entries(PARTITIONED) as [
     PartitionedTable,

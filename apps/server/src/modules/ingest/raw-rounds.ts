@@ -1,0 +1,132 @@
+import { CPU_FIELDS, DISK_FIELDS, FS_FIELDS, type MetricSample, NET_FIELDS } from '@xat/contracts';
+import { computeInterval, type Interval, type ParsedRound, parseRound, type RawMeasurement } from '@xat/procfs';
+
+/** One round as kept between requests (collector_raw_state.last_round): the raw text, re-parsed when used. */
+export interface StoredRound {
+  timestamp: number;
+  measurements: { subsystem: string; measurement: string }[];
+}
+
+export interface ChainedRounds {
+  samples: MetricSample[];
+  /** Rounds parsed and inside the accepted time range: stored as a sample or as the base of the next interval. */
+  accepted: number;
+  /** Rounds with no usable host data (garbage, truncated, unknown subsystems only). */
+  unparseable: number;
+  /** Usable rounds outside the accepted time range: neither stored nor used as a base. */
+  outOfRange: number;
+  /** Timestamps of the accepted rounds, ascending. */
+  timestamps: number[];
+  /** The newest accepted round when it is newer than `previous`: the next request chains from it. */
+  last: StoredRound | undefined;
+}
+
+/**
+ * Rounds further apart are not paired: a rate over a long silence would be an average passed off as a sample, and the
+ * reference starts a new session (no first interval) after a pause too.
+ */
+export const MAX_CHAIN_SECONDS = 600;
+
+// Not needed for rates; at ≈3 KB the largest subsystem, so it is not carried from round to round.
+const NOT_KEPT = new Set(['/proc/cpuinfo']);
+
+/** A round with something for the host series; cpuinfo or containers alone are not. */
+export function hasHostData(round: ParsedRound): boolean {
+  return Boolean(round.stat || round.meminfo || round.netDev?.length || round.diskstats || round.statfs);
+}
+
+const pick = <T extends object>(object: T, keys: readonly string[]) => {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = (object as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+};
+
+/** The interval as the storage contract's sample (device fields by the contract's names, gaps left out). */
+export function intervalToSample(interval: Interval): MetricSample {
+  return {
+    timestamp: interval.timestamp,
+    interval_seconds: interval.seconds,
+    host: { ...interval.host },
+    cpus: interval.cpus.map((c) => ({ cpu: c.cpu, ...pick(c, CPU_FIELDS) })),
+    disks: interval.disks.map((d) => ({ name: d.name, ...pick(d, DISK_FIELDS) })),
+    interfaces: interval.interfaces.map((n) => ({ name: n.name, ...pick(n, NET_FIELDS) })),
+    filesystems: interval.filesystems.map((f) => ({ mount_point: f.mount_point, ...pick(f, FS_FIELDS) })),
+  };
+}
+
+interface Item {
+  timestamp: number;
+  round: ParsedRound;
+  raw?: RawMeasurement[];
+}
+
+/**
+ * Groups raw measurements into rounds by timestamp and turns consecutive rounds into interval samples, starting from
+ * the collector's previous round. Rounds may arrive late or out of order: each is paired with the accepted round just
+ * before it in time, whether from this request or the stored one.
+ */
+export function chainRounds(
+  measurements: readonly RawMeasurement[],
+  previous: StoredRound | undefined,
+  accept: (timestamp: number) => boolean,
+): ChainedRounds {
+  const byTimestamp = new Map<number, RawMeasurement[]>();
+  for (const m of measurements) {
+    const group = byTimestamp.get(m.timestamp);
+    if (group) group.push(m);
+    else byTimestamp.set(m.timestamp, [m]);
+  }
+  const items: Item[] = [];
+  let unparseable = 0;
+  let outOfRange = 0;
+  for (const [timestamp, raw] of byTimestamp) {
+    const round = parseRound(raw);
+    if (!round || !hasHostData(round)) unparseable++;
+    else if (!accept(timestamp)) outOfRange++;
+    else items.push({ timestamp, round, raw });
+  }
+  const accepted = items.length;
+  const seed = previous && parseRound(previous.measurements.map((m) => ({ ...m, timestamp: previous.timestamp })));
+  // The stored round sorts before a request round of the same timestamp, which then pairs with it at Δt = 0: no sample.
+  if (seed) items.push({ timestamp: previous.timestamp, round: seed });
+  items.sort((a, b) => a.timestamp - b.timestamp || (a.raw ? 1 : 0) - (b.raw ? 1 : 0));
+
+  const samples: MetricSample[] = [];
+  for (let i = 1; i < items.length; i++) {
+    const cur = items[i];
+    const prev = items[i - 1];
+    if (!cur?.raw || !prev) continue;
+    const gap = cur.timestamp - prev.timestamp;
+    if (gap > 0 && gap <= MAX_CHAIN_SECONDS) samples.push(intervalToSample(computeInterval(prev.round, cur.round)));
+  }
+  const newest = items[items.length - 1];
+  const last =
+    newest?.raw && (!previous || newest.timestamp > previous.timestamp)
+      ? {
+          timestamp: newest.timestamp,
+          measurements: newest.raw
+            .filter((m) => !NOT_KEPT.has(m.subsystem))
+            .map(({ subsystem, measurement }) => ({ subsystem, measurement })),
+        }
+      : undefined;
+  const timestamps = items.filter((item) => item.raw).map((item) => item.timestamp);
+  return { samples, accepted, unparseable, outOfRange, timestamps, last };
+}
+
+/** The stored JSON back as a round, or undefined for anything else (null, an older shape). */
+export function toStoredRound(value: unknown): StoredRound | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { timestamp, measurements } = value as Record<string, unknown>;
+  if (typeof timestamp !== 'number' || !Array.isArray(measurements)) return undefined;
+  const valid = measurements.filter(
+    (m): m is StoredRound['measurements'][number] =>
+      typeof m === 'object' &&
+      m !== null &&
+      typeof (m as Record<string, unknown>).subsystem === 'string' &&
+      typeof (m as Record<string, unknown>).measurement === 'string',
+  );
+  return { timestamp, measurements: valid };
+}
