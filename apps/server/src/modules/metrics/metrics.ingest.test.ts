@@ -82,16 +82,32 @@ describe('ingestSamples', () => {
     expect(h).toEqual([{ samples: 4, avg: 42.5, max: 80 }]);
   });
 
-  it('never mixes tenants', async () => {
+  it('counts right when many requests share one flush, and a deleted collector takes its series along', async () => {
     const a = await setup();
-    const b = await setup();
-    await ingestSamples(a.db, a.t.id, a.collectorId, [sample(T0, 10)]);
-    // b's collector id under a's tenant does not exist: the foreign key refuses it.
-    await expect(ingestSamples(a.db, a.t.id, b.collectorId, [sample(T0, 10)])).rejects.toThrow();
-    const rows = await queryRows<{ n: number }>(
-      b.db,
-      sql`select count(*)::int as n from metric_samples where tenant_id = ${b.t.id}`,
+    const others = await Promise.all([0, 1, 2].map(() => createCollector(a.t)));
+    const ids = [a.collectorId, ...others.map((o) => o.id)];
+    // 4 collectors × 2 overlapping submissions each, all at once: every timestamp is written exactly once.
+    const results = await Promise.all(
+      ids.flatMap((id) => [
+        ingestSamples(a.db, a.t.id, id, [sample(T0, 1), sample(T0 + 10, 2)]),
+        ingestSamples(a.db, a.t.id, id, [sample(T0 + 10, 2), sample(T0 + 20, 3)]),
+      ]),
     );
-    expect(rows[0]?.n).toBe(0);
+    expect(results.reduce((n, r) => n + r.written, 0)).toBe(12);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(4);
+    const perCollector = await queryRows<{ c: string; n: number }>(
+      a.db,
+      sql`select collector_id as c, count(*)::int as n from metric_samples where tenant_id = ${a.t.id} group by 1`,
+    );
+    expect(perCollector.map((r) => r.n)).toEqual([3, 3, 3, 3]);
+
+    expect((await a.t.request({ method: 'DELETE', url: `/api/v1/collectors/${a.collectorId}/` })).statusCode).toBe(204);
+    for (const table of ['metric_samples', 'metric_cpus', 'metric_rollup_1m', 'metric_rollup_1h']) {
+      const left = await queryRows<{ n: number }>(
+        a.db,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${a.t.id} and collector_id = ${a.collectorId}`,
+      );
+      expect(left[0]?.n, table).toBe(0);
+    }
   });
 });
