@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { benchApi } from './api.bench.ts';
+import { benchDashboard } from './dashboard.bench.ts';
 import { benchIngest } from './ingest.bench.ts';
 
 // Every benchmark prints its figures and rewrites its own section of BENCHMARKS.md, PGlite and PostgreSQL side by side.
@@ -23,3 +24,4 @@ async function freshPostgres(): Promise<string | undefined> {
 const postgresUrl = await freshPostgres();
 await benchApi(postgresUrl);
 await benchIngest(postgresUrl);
+await benchDashboard();

@@ -32,6 +32,7 @@ import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
+import { webRoutes } from './modules/web/web.routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -167,5 +168,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   dataRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
+  // Last: the dashboard and its SPA fallback, which never shadows the API.
+  webRoutes(app, deps);
   return app;
 }

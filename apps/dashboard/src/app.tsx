@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import { isAdmin, useSession } from './api/auth.ts';
+import { EmptyState } from './components/bits.tsx';
+import { Layout, useTitle } from './components/layout.tsx';
+import { matchPath, navigate, useLocation } from './lib/router.tsx';
+import { BenchmarksPage } from './pages/benchmarks-page.tsx';
+import { ComparePage } from './pages/compare-page.tsx';
+import { LoadTestDetailPage } from './pages/load-test-detail-page.tsx';
+import { LoadTestsPage } from './pages/load-tests-page.tsx';
+import { ServerDetailPage } from './pages/server-detail-page.tsx';
+import { ServersPage } from './pages/servers-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
+import { UsersPage } from './pages/users-page.tsx';
+
+function NotFound() {
+  useTitle('Not found');
+  return (
+    <div className="card">
+      <EmptyState title="This page does not exist." action={<a href="/servers">Go to the servers</a>} />
+    </div>
+  );
+}
+
+function Routes({ path }: { path: string }) {
+  const session = useSession();
+  let m: Record<string, string> | undefined;
+  if (path === '/servers') return <ServersPage />;
+  if ((m = matchPath('/servers/:id', path))) return <ServerDetailPage id={m.id ?? ''} />;
+  if (path === '/compare') return <ComparePage />;
+  if (path === '/load-tests') return <LoadTestsPage />;
+  if ((m = matchPath('/load-tests/:id', path))) return <LoadTestDetailPage id={m.id ?? ''} />;
+  if (path === '/benchmarks') return <BenchmarksPage />;
+  if (path === '/users')
+    return isAdmin(session?.user) ? (
+      <UsersPage />
+    ) : (
+      <div className="card">
+        <EmptyState title="Only admins manage users.">Ask an admin of your team to change your role.</EmptyState>
+      </div>
+    );
+  return <NotFound />;
+}
+
+export function App() {
+  const session = useSession();
+  const { path } = useLocation();
+  const home = path === '/' || path === '/sign-in';
+  useEffect(() => {
+    if (session && home) navigate('/servers', { replace: true });
+  }, [session, home]);
+  if (!session) return <SignInPage />;
+  if (home) return null;
+  return (
+    <Layout>
+      <Routes path={path} />
+    </Layout>
+  );
+}

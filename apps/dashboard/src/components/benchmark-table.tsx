@@ -1,0 +1,114 @@
+import type { Benchmark } from '@xat/contracts';
+import { formatDuration, formatIsoDateTime, formatNumber } from '../lib/format.ts';
+import { Link } from '../lib/router.tsx';
+
+const STATUS_CLASS: Record<Benchmark['status'], string> = {
+  pending: '',
+  collecting: 'accent',
+  running: 'accent',
+  completed: 'ok',
+  failed: 'danger',
+  cancelled: 'warn',
+};
+
+export function BenchmarkStatus({ status }: { status: Benchmark['status'] }) {
+  return <span className={`badge ${STATUS_CLASS[status]}`}>{status}</span>;
+}
+
+const score = (v: number | null) => formatNumber(v, 1);
+
+/** Benchmarks with status, scores and duration; with `onEdit`/`onDelete` the rows get those buttons. */
+export function BenchmarkTable({
+  rows,
+  showServer = true,
+  onEdit,
+  onDelete,
+}: {
+  rows: readonly Benchmark[];
+  showServer?: boolean;
+  onEdit?: (b: Benchmark) => void;
+  onDelete?: (b: Benchmark) => void;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            {showServer && <th>Server</th>}
+            <th>Type</th>
+            <th>Status</th>
+            <th className="num">CPU</th>
+            <th className="num">Memory</th>
+            <th className="num">Disk</th>
+            <th className="num">Network</th>
+            <th className="num">Overall</th>
+            <th className="num">Duration</th>
+            <th>Created</th>
+            {(onEdit || onDelete) && (
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((b) => (
+            <tr key={b.id}>
+              <td>
+                <strong>{b.name}</strong>
+                {b.error_message && (
+                  <div className="faint" title={b.error_message}>
+                    {b.error_message.slice(0, 80)}
+                  </div>
+                )}
+              </td>
+              {showServer && (
+                <td>
+                  <Link to={`/servers/${b.collector}`}>{b.collector_name}</Link>
+                </td>
+              )}
+              <td className="muted">{b.benchmark_type}</td>
+              <td>
+                <BenchmarkStatus status={b.status} />
+              </td>
+              <td className="num">{score(b.cpu_score)}</td>
+              <td className="num">{score(b.memory_score)}</td>
+              <td className="num">{score(b.disk_score)}</td>
+              <td className="num">{score(b.network_score)}</td>
+              <td className="num">
+                <strong>{score(b.overall_score)}</strong>
+              </td>
+              <td className="num">{formatDuration(b.duration_seconds)}</td>
+              <td>{formatIsoDateTime(b.created_at)}</td>
+              {(onEdit || onDelete) && (
+                <td className="actions">
+                  {onEdit && (
+                    <button
+                      type="button"
+                      className="small ghost"
+                      aria-label={`Edit ${b.name}`}
+                      onClick={() => onEdit(b)}
+                    >
+                      Edit
+                    </button>
+                  )}
+                  {onDelete && (
+                    <button
+                      type="button"
+                      className="small ghost danger"
+                      aria-label={`Delete ${b.name}`}
+                      onClick={() => onDelete(b)}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

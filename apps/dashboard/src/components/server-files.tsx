@@ -1,0 +1,141 @@
+import type { CollectedData } from '@xat/contracts';
+import { type FormEvent, useRef, useState } from 'react';
+import { useCollectedData, useDeleteData, useDownloadData, useUploadData } from '../api/data.ts';
+import { formatBytes, formatIsoDateTime, formatNumber } from '../lib/format.ts';
+import { EmptyState, Loading } from './bits.tsx';
+import { ConfirmDialog, ErrorMessage } from './dialog.tsx';
+
+/** A server's uploaded collection files: upload, download, delete. */
+export function ServerFiles({ collectorId, editable }: { collectorId: string; editable: boolean }) {
+  const files = useCollectedData(collectorId);
+  const upload = useUploadData();
+  const download = useDownloadData();
+  const remove = useDeleteData();
+  const [description, setDescription] = useState('');
+  const [deleting, setDeleting] = useState<CollectedData>();
+  const input = useRef<HTMLInputElement>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const file = input.current?.files?.[0];
+    if (!file) return;
+    if (await upload.run(collectorId, file, description)) {
+      setDescription('');
+      if (input.current) input.current.value = '';
+    }
+  };
+  const rows = files.data?.results ?? [];
+  return (
+    <section className="card" aria-label="Uploaded files">
+      <div className="card-head">
+        <h2>Uploaded files</h2>
+        {editable && (
+          <form className="toolbar" onSubmit={submit}>
+            <input ref={input} type="file" aria-label="File to upload" accept=".csv,.json,.txt,.log,.gz,.zip" />
+            <input
+              aria-label="Description of the file"
+              placeholder="Description (optional)"
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              maxLength={200}
+            />
+            <button type="submit" disabled={upload.pending}>
+              {upload.pending ? 'Uploading…' : 'Upload'}
+            </button>
+          </form>
+        )}
+      </div>
+      {upload.error && (
+        <div className="card-body">
+          <ErrorMessage message={`Upload failed: ${upload.error.message}`} />
+        </div>
+      )}
+      {download.error && (
+        <div className="card-body">
+          <ErrorMessage message={`Download failed: ${download.error.message}`} />
+        </div>
+      )}
+      {files.error && !files.data && (
+        <div className="card-body">
+          <ErrorMessage message={files.error.message} />
+        </div>
+      )}
+      {files.loading && !files.data && <Loading what="files" />}
+      {files.data && rows.length === 0 && (
+        <EmptyState title="No files uploaded.">
+          {editable
+            ? 'Upload a raw pcc collection (JSON or gzip) or a CSV export to keep it with this server.'
+            : 'Files that members upload for this server appear here.'}
+        </EmptyState>
+      )}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>File</th>
+                <th>Description</th>
+                <th className="num">Size</th>
+                <th className="num">Rows</th>
+                <th>Data from</th>
+                <th>Uploaded</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((f) => (
+                <tr key={f.id}>
+                  <td className="mono">{f.file_name}</td>
+                  <td className="muted">{f.description || '—'}</td>
+                  <td className="num">{formatBytes(f.file_size)}</td>
+                  <td className="num">{formatNumber(f.row_count, 0)}</td>
+                  <td>
+                    {f.data_start ? `${formatIsoDateTime(f.data_start)} – ${formatIsoDateTime(f.data_end)}` : '—'}
+                  </td>
+                  <td>{formatIsoDateTime(f.created_at)}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="small ghost"
+                      aria-label={`Download ${f.file_name}`}
+                      onClick={() => download.run(f)}
+                    >
+                      Download
+                    </button>
+                    {editable && (
+                      <button
+                        type="button"
+                        className="small ghost danger"
+                        aria-label={`Delete ${f.file_name}`}
+                        onClick={() => setDeleting(f)}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ConfirmDialog
+        open={!!deleting}
+        title={`Delete ${deleting?.file_name ?? 'this file'}?`}
+        message="The file is removed from the server. This cannot be undone."
+        confirmLabel="Delete file"
+        pending={remove.pending}
+        error={remove.error?.message}
+        onClose={() => {
+          remove.reset();
+          setDeleting(undefined);
+        }}
+        onConfirm={async () => {
+          if (deleting && (await remove.run(deleting))) setDeleting(undefined);
+        }}
+      />
+    </section>
+  );
+}

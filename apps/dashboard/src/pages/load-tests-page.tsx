@@ -1,0 +1,140 @@
+import { type FormEvent, useRef, useState } from 'react';
+import { canEdit, useCurrentUser } from '../api/auth.ts';
+import { useCollectors } from '../api/collectors.ts';
+import { useImportLoadTest, useLoadTests } from '../api/load-tests.ts';
+import { EmptyState, Loading } from '../components/bits.tsx';
+import { ErrorMessage } from '../components/dialog.tsx';
+import { useTitle } from '../components/layout.tsx';
+import { LoadTestTable } from '../components/load-test-table.tsx';
+import { navigate, setSearch, useLocation } from '../lib/router.tsx';
+
+function ImportForm({ defaultCollector }: { defaultCollector: string }) {
+  const servers = useCollectors();
+  const importer = useImportLoadTest();
+  const [collector, setCollector] = useState(defaultCollector);
+  const [notes, setNotes] = useState('');
+  const file = useRef<HTMLInputElement>(null);
+  const [missing, setMissing] = useState<string>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const f = file.current?.files?.[0];
+    if (!collector) return setMissing('Choose the server the test ran on.');
+    if (!f) return setMissing('Choose the perfcpumeasure output file.');
+    setMissing(undefined);
+    const created = await importer.run(collector, f, notes);
+    if (created) navigate(`/load-tests/${created.id}`);
+  };
+  return (
+    <section className="card" aria-label="Import a load test">
+      <div className="card-head">
+        <h2>Import a perfcpumeasure result</h2>
+        <span className="muted">NDJSON lines {'{"siteid","host","busy","units"}'}, one per level</span>
+      </div>
+      <form className="card-body form" onSubmit={submit}>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor="import-server">Server</label>
+            <select id="import-server" value={collector} onChange={(e) => setCollector(e.target.value)}>
+              <option value="">Choose a server…</option>
+              {(servers.data?.results ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="import-file">Result file</label>
+            <input id="import-file" ref={file} type="file" accept=".json,.ndjson,.txt,.log" />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="import-notes">Notes</label>
+          <input
+            id="import-notes"
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+            placeholder="e.g. after kernel upgrade"
+          />
+        </div>
+        {(missing || importer.error) && (
+          <ErrorMessage message={missing ?? `The import failed: ${importer.error?.message}`} />
+        )}
+        <div>
+          <button type="submit" className="primary" disabled={importer.pending}>
+            {importer.pending ? 'Importing…' : 'Import load test'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function LoadTestsPage() {
+  useTitle('Load tests');
+  const user = useCurrentUser();
+  const { search } = useLocation();
+  const collector = search.get('collector') ?? '';
+  const page = Number(search.get('page') ?? '1') || 1;
+  const servers = useCollectors();
+  const history = useLoadTests({ collectorId: collector || undefined, page });
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Load tests</h1>
+          <p>CPU work units a server completes at 10 %, 20 % … 100 % utilization.</p>
+        </div>
+      </div>
+      {canEdit(user) && <ImportForm key={collector} defaultCollector={collector} />}
+      <section className="card" aria-label="Load test history">
+        <div className="card-head">
+          <h2>History</h2>
+          <select
+            aria-label="Server"
+            value={collector}
+            onChange={(e) => setSearch({ collector: e.target.value || undefined, page: undefined })}
+          >
+            <option value="">All servers</option>
+            {(servers.data?.results ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        {history.error && !history.data && (
+          <div className="card-body">
+            <ErrorMessage message={history.error.message} />
+          </div>
+        )}
+        {history.loading && !history.data && <Loading what="load tests" />}
+        {history.data && history.data.results.length === 0 && (
+          <EmptyState title="No load tests yet.">
+            {canEdit(user)
+              ? 'Import a perfcpumeasure result above, or let the agent run its load test.'
+              : 'Load tests that members import appear here.'}
+          </EmptyState>
+        )}
+        {history.data && history.data.results.length > 0 && <LoadTestTable rows={history.data.results} />}
+        {history.data && (history.data.next || history.data.previous) && (
+          <div className="card-head" style={{ borderTop: '1px solid var(--border)', borderBottom: 0 }}>
+            <span className="muted">Page {page}</span>
+            <div className="toolbar">
+              <button
+                type="button"
+                disabled={!history.data.previous}
+                onClick={() => setSearch({ page: String(page - 1) })}
+              >
+                Previous page
+              </button>
+              <button type="button" disabled={!history.data.next} onClick={() => setSearch({ page: String(page + 1) })}>
+                Next page
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,435 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { call, ensureBuilt, launchBrowser, ROOT, startXat, type XatServer } from './harness.ts';
+import { type Seeded, seed } from './seed.ts';
+
+// The built dashboard, served by the real server (`xat serve`), driven in Debian's Chromium: what a person does.
+const DOCS = join(ROOT, 'docs');
+let server: XatServer;
+let data: Seeded;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+
+beforeAll(async () => {
+  const [started] = await Promise.all([startXat(), ensureBuilt()]);
+  server = started;
+  const home = await call(server, 'GET', '/', { accept: 'text/html' });
+  if (!home.text.includes('<div id="root">'))
+    throw new Error(
+      'The server does not serve the dashboard at /: register webRoutes (apps/server/src/modules/web/web.routes.ts) in apps/server/src/app.ts.',
+    );
+  data = await seed(server);
+  browser = await launchBrowser();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+// A failed step leaves a screenshot to look at, and no open dialog to trip the next test.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+  console.error(`screenshot of the failure: ${file}`);
+  await page.keyboard.press('Escape').catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const skipNote = () => `chart data not seeded: ${data.metricsUnavailable} (runs once the metrics ingest lands)`;
+const readDownload = async (d: Download) => readFileSync((await d.path()) ?? '', 'utf8');
+const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+
+async function signIn(username: string, password: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('dashboard in Chromium', () => {
+  it('serves the dashboard at / with the API untouched beside it', async () => {
+    const home = await call(server, 'GET', '/servers', { accept: 'text/html' });
+    expect(home.status).toBe(200);
+    expect(home.text, 'webRoutes must be registered in apps/server/src/app.ts').toContain('<div id="root">');
+    const api404 = await call(server, 'GET', '/api/v1/nope/', { accept: 'text/html' });
+    expect(api404.status).toBe(404);
+    expect(api404.body).toMatchObject({ code: 'not_found' });
+  });
+
+  it('signs in (a wrong password is refused in words)', async () => {
+    await page.goto(`${server.origin}/`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+    await signIn(server.admin.username, 'not-the-password');
+    await page.getByText('Wrong username or password.').waitFor();
+    await signIn(server.admin.username, server.admin.password);
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/servers');
+    const azure = row('azure-web-01');
+    await azure.waitFor();
+    await expect.poll(() => azure.textContent()).toMatch(/Connected.*(just now|s ago|min ago)/);
+    expect(await azure.textContent()).toContain('4 vCPUs');
+    expect(await azure.textContent()).toContain('$0.192/h');
+    expect(await row('aws-db-01').textContent()).toContain('Waiting for agent');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).waitFor();
+    await page.screenshot({ path: join(DOCS, 'servers.png') });
+  });
+
+  it('filters the servers by search and status', async () => {
+    await page.getByLabel('Search servers').fill('oci');
+    await expect.poll(() => page.url()).toContain('q=oci');
+    await expect.poll(() => row('azure-web-01').count()).toBe(0);
+    await expect.poll(() => row('oci-app-01').count()).toBe(1);
+    await page.getByLabel('Search servers').fill('');
+    await page.getByLabel('Status').selectOption('pending');
+    await expect.poll(() => row('oci-app-01').count()).toBe(0);
+    await expect.poll(() => row('aws-db-01').count()).toBe(1);
+    await page.getByLabel('Status').selectOption('');
+    await row('azure-web-01').waitFor();
+  });
+
+  it('adds a server and shows its install command and key once', async () => {
+    await page.getByRole('button', { name: 'Add server' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add server' });
+    await dialog.getByLabel('Name').fill('new-server-01');
+    await dialog.getByRole('button', { name: 'Add server' }).click();
+    const ready = page.getByRole('dialog', { name: 'new-server-01 is ready for its agent' });
+    const command = (await ready.getByLabel('Install command', { exact: true }).textContent()) ?? '';
+    const key = (await ready.getByLabel('API key', { exact: true }).textContent()) ?? '';
+    expect(command).toBe(`curl -fsSL ${server.origin}/install.sh | API_KEY=${key} bash`);
+    expect(await ready.getByRole('alert').textContent()).toMatch(/shown only once/);
+    await ready.getByRole('button', { name: 'Copy install command' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(command);
+    // The key shown is the real one: the agent can register with it.
+    const registered = await call(server, 'POST', '/api/v1/register/', { apiKey: key, body: { hostname: 'new-01' } });
+    expect(registered.status).toBe(200);
+    await ready.getByRole('button', { name: 'Done' }).click();
+    await row('new-server-01').waitFor();
+  });
+
+  it('edits a server, and deletes one after confirming', async () => {
+    await page.getByRole('button', { name: 'Edit new-server-01' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit new-server-01' });
+    await edit.getByLabel('Hourly cost (USD)').fill('abc');
+    await edit.getByText('Enter dollars per hour').waitFor();
+    await edit.getByLabel('Hourly cost (USD)').fill('0.0416');
+    await edit.getByLabel('VM brand').selectOption('aws');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row('new-server-01').textContent()).toContain('$0.0416/h');
+    await page.getByRole('button', { name: 'Delete new-server-01' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete new-server-01?' });
+    expect(await confirm.textContent()).toMatch(/cannot be undone/);
+    await confirm.getByRole('button', { name: 'Delete server' }).click();
+    await expect.poll(() => row('new-server-01').count()).toBe(0);
+  });
+
+  it("opens a server's charts and changes the range (kept in the URL)", async () => {
+    await page.getByRole('link', { name: 'azure-web-01', exact: true }).click();
+    await page.getByRole('heading', { name: 'azure-web-01' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/servers/${data.azure.collector.id}`);
+    const specs = page.getByRole('region', { name: 'Specs' });
+    expect(await specs.textContent()).toContain('AMD EPYC 7763');
+    await page.getByRole('button', { name: 'Last 6H' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('6h');
+    expect(await page.getByRole('button', { name: 'Last 6H' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Custom…' }).click();
+    const custom = page.getByRole('dialog', { name: 'Custom time range' });
+    await custom.getByLabel('From').fill('2030-01-02T10:00');
+    await custom.getByLabel('To').fill('2030-01-01T10:00');
+    await custom.getByRole('button', { name: 'Apply range' }).click();
+    await custom.getByText('The start must be before the end.').waitFor();
+    await custom.getByLabel('To').fill('2030-01-02T12:00');
+    await custom.getByRole('button', { name: 'Apply range' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe('2030-01-02T10:00:00Z');
+    expect(new URL(page.url()).searchParams.get('to')).toBe('2030-01-02T12:00:00Z');
+    // Back goes to the previous range; reloading keeps it.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('6h');
+    await page.reload();
+    await page.getByRole('heading', { name: 'azure-web-01' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Last 6H' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Live' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('live')).toBe('1');
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.getByRole('button', { name: 'Last 24H' }).click();
+    // The server's load tests and benchmarks are listed under the charts.
+    expect(await page.getByRole('region', { name: 'Load tests' }).textContent()).toContain(
+      String(Math.max(...data.units.azure)),
+    );
+    expect(await page.getByRole('region', { name: 'Benchmarks' }).textContent()).toContain('Nightly baseline');
+  });
+
+  it('draws the CPU, memory, disk, network and filesystem series with the gap shown as a gap', async (ctx) => {
+    ctx.skip(data.metricsUnavailable !== undefined, skipNote());
+    await page.getByRole('img', { name: /^CPU chart: user, nice, system, iowait, steal/ }).waitFor();
+    for (const name of [/^Memory chart/, /^Disk chart/, /^Network chart/, /^Filesystem usage chart: \/, \/data/])
+      await page.getByRole('img', { name }).waitFor();
+    const gaps = page.getByRole('list', { name: 'CPU: stretches without data' });
+    expect(await gaps.textContent()).toMatch(/No data from \d{4}-\d\d-\d\d \d\d:\d\d to \d\d:\d\d/);
+    await page.getByLabel('Network interface').selectOption('eth1');
+    await page.getByRole('img', { name: /^Network chart: eth1 received, eth1 sent/ }).waitFor();
+    await page.getByLabel('Network interface').selectOption('');
+    await page.setViewportSize({ width: 1440, height: 1480 });
+    await page.screenshot({ path: join(DOCS, 'server-detail.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it("uploads, downloads and deletes a server's file", async () => {
+    const files = page.getByRole('region', { name: 'Uploaded files' });
+    await files
+      .getByLabel('File to upload')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello xat\n') });
+    await files.getByLabel('Description of the file').fill('kernel notes');
+    await files.getByRole('button', { name: 'Upload', exact: true }).click();
+    await files.getByRole('cell', { name: 'notes.txt', exact: true }).waitFor();
+    expect(await files.getByRole('row').filter({ hasText: 'notes.txt' }).textContent()).toContain('kernel notes');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      files.getByRole('button', { name: 'Download notes.txt' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('notes.txt');
+    expect(await readDownload(download)).toBe('hello xat\n');
+    await files.getByRole('button', { name: 'Delete notes.txt' }).click();
+    await page.getByRole('dialog', { name: 'Delete notes.txt?' }).getByRole('button', { name: 'Delete file' }).click();
+    await files.getByText('No files uploaded.').waitFor();
+  });
+
+  it('imports a perfcpumeasure file and shows the result in detail', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Load tests' }).click();
+    const form = page.getByRole('region', { name: 'Import a load test' });
+    await form.getByLabel('Server').selectOption({ label: 'gcp-batch-02' });
+    await form
+      .getByLabel('Result file')
+      .setInputFiles({ name: 'bad.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('not json\n') });
+    await form.getByRole('button', { name: 'Import load test' }).click();
+    await form.getByText(/The import failed: file: line 1: not valid JSON/).waitFor();
+    const lines = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((busy) =>
+      JSON.stringify({ siteid: 7, host: 3, busy, units: busy * 6 }),
+    );
+    await form
+      .getByLabel('Result file')
+      .setInputFiles({
+        name: 'gcp.ndjson',
+        mimeType: 'application/x-ndjson',
+        buffer: Buffer.from(`${lines.join('\n')}\n`),
+      });
+    await form.getByLabel('Notes').fill('after kernel upgrade');
+    await form.getByRole('button', { name: 'Import load test' }).click();
+    await page.getByRole('heading', { name: /gcp-batch-02 · / }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/load-tests\/[0-9a-f-]{36}$/);
+    expect(await page.getByRole('region', { name: 'Levels' }).textContent()).toContain('600');
+    expect(await page.getByText('after kernel upgrade').count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete this load test?' })
+      .getByRole('button', { name: 'Delete load test' })
+      .click();
+    const history = page.getByRole('region', { name: 'Load test history' });
+    await history.getByRole('row').filter({ hasText: 'azure-web-01' }).waitFor();
+    expect(await history.getByRole('row').filter({ hasText: 'gcp-batch-02' }).count()).toBe(0);
+  });
+
+  it("compares two servers' load tests and exports CSV", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compare' }).click();
+    await page.getByRole('heading', { name: 'Compare', exact: true }).waitFor();
+    const picker = page.getByRole('region', { name: 'Servers to compare' });
+    await picker.getByRole('checkbox', { name: 'azure-web-01' }).check();
+    await picker.getByRole('checkbox', { name: 'oci-app-01' }).check();
+    const table = page.getByRole('region', { name: 'Comparison table' });
+    await table.getByRole('row').filter({ hasText: 'oci-app-01' }).waitFor();
+    const azure = (await table.getByRole('row').filter({ hasText: 'azure-web-01' }).textContent()) ?? '';
+    const oci = (await table.getByRole('row').filter({ hasText: 'oci-app-01' }).textContent()) ?? '';
+    const [maxA, maxO] = [Math.max(...data.units.azure), Math.max(...data.units.oci)];
+    expect(azure).toMatch(new RegExp(`${maxA}.*most units`));
+    expect(azure).toContain('1.00×');
+    expect(oci).toContain(`${(maxO / maxA).toFixed(2)}×`);
+    // 182 units / $0.05 per hour beats 274 / $0.192: the cheaper server is the better value.
+    const value = (maxO / 0.05).toLocaleString('en-US', { maximumFractionDigits: 0 });
+    expect(maxO / 0.05).toBeGreaterThan(maxA / 0.192);
+    expect(oci).toMatch(new RegExp(`${value}.*best value`));
+    await page
+      .getByRole('img', {
+        name: `Work units by CPU utilization: azure-web-01 up to ${maxA} units; oci-app-01 up to ${maxO} units`,
+      })
+      .waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('region', { name: 'Load test curves' }).getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^load-test-comparison-\d{4}-\d\d-\d\d\.csv$/);
+    const lines = (await readDownload(download)).trim().split('\r\n');
+    expect(lines[0]).toMatch(
+      /^server,provider,specs,vcpus,hourly_cost_usd,max_units,avg_units,units_per_vcpu,ratio_to_baseline,price_performance,winner,units_10pct,/,
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^azure-web-01,Azure,.*,4,0.192,${maxA},.*,most units,${data.units.azure.join(',')},`),
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^oci-app-01,OCI,.*,2,0.05,${maxO},.*,${maxO / 0.05},best price-performance,${data.units.oci.join(',')},`,
+      ),
+    );
+    // The baseline can be switched; the ratios follow.
+    await page.getByRole('button', { name: 'Make oci-app-01 the baseline' }).click();
+    await expect
+      .poll(() => table.getByRole('row').filter({ hasText: 'azure-web-01' }).textContent())
+      .toContain(`${(maxA / maxO).toFixed(2)}×`);
+    await page.getByRole('button', { name: 'Make azure-web-01 the baseline' }).click();
+    await expect
+      .poll(() => table.getByRole('row').filter({ hasText: 'oci-app-01' }).textContent())
+      .toContain(`${(maxO / maxA).toFixed(2)}×`);
+  });
+
+  it('overlays one metric across the servers, on absolute or aligned time', async (ctx) => {
+    const overlay = page.getByRole('region', { name: 'One metric across servers' });
+    await overlay.getByLabel('Metric').selectOption('mem_used_pct');
+    await expect.poll(() => new URL(page.url()).searchParams.get('field')).toBe('mem_used_pct');
+    await overlay.getByRole('button', { name: 'Aligned at start' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('align')).toBe('start');
+    await overlay.getByRole('button', { name: 'Absolute time' }).click();
+    await overlay.getByLabel('Metric').selectOption('cpu_busy');
+    ctx.skip(data.metricsUnavailable !== undefined, skipNote());
+    await overlay.getByRole('img', { name: /^CPU busy across servers chart: azure-web-01, oci-app-01/ }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      overlay.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = (await readDownload(download)).split('\r\n');
+    expect(csv[0]).toBe('timestamp,azure-web-01,oci-app-01');
+    expect(csv.length).toBeGreaterThan(20);
+    await overlay.getByRole('button', { name: 'Aligned at start' }).click();
+    await overlay.getByRole('img', { name: /^CPU busy across servers chart/ }).waitFor();
+    await overlay.getByRole('button', { name: 'Absolute time' }).click();
+    await overlay.getByRole('img', { name: /^CPU busy across servers chart/ }).waitFor();
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      overlay.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(
+      readFileSync((await png.path()) ?? '')
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+  });
+
+  it('saves a screenshot of Compare', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(DOCS, 'compare.png'), fullPage: true });
+  });
+
+  it('creates, filters and edits benchmarks, with their statistics', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Benchmarks' }).click();
+    const stats = page.getByRole('region', { name: 'Benchmark statistics' });
+    await expect.poll(() => stats.textContent()).toMatch(/Benchmarks1Completed1/);
+    await page.getByRole('button', { name: 'New benchmark' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New benchmark' });
+    await dialog.getByLabel('Server').selectOption({ label: 'oci-app-01' });
+    await dialog.getByLabel('Name').fill('Ampere soak');
+    await dialog.getByLabel('Status').selectOption('completed');
+    await dialog.getByLabel('Overall score').fill('140');
+    await dialog.getByRole('button', { name: 'Create benchmark' }).click();
+    await dialog.getByText('Overall score: A score is a number from 0 to 100.').waitFor();
+    await dialog.getByLabel('Overall score').fill('64.5');
+    await dialog.getByRole('button', { name: 'Create benchmark' }).click();
+    const list = page.getByRole('region', { name: 'Benchmark list' });
+    await list.getByRole('row').filter({ hasText: 'Ampere soak' }).waitFor();
+    await expect.poll(() => stats.textContent()).toMatch(/Benchmarks2Completed2.*Avg overall score71\.6/);
+    await page.getByLabel('Status filter').selectOption('failed');
+    await list.getByText('No benchmark matches these filters.').waitFor();
+    await list.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('button', { name: 'Edit Ampere soak' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Ampere soak' });
+    await edit.getByLabel('Name').fill('Ampere soak, 24 h');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await list.getByRole('row').filter({ hasText: 'Ampere soak, 24 h' }).waitFor();
+  });
+
+  it('lets an admin add a user, change their role and remove them', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add user' });
+    await dialog.getByLabel('Username').fill('max');
+    await dialog.getByLabel('Initial password').fill('short');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await dialog.getByText(/password: This password is too short/).waitFor();
+    await dialog.getByLabel('Initial password').fill('a-long-enough-password');
+    await dialog.getByLabel('Role').selectOption('viewer');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    const role = page.getByLabel('Role of max');
+    await expect.poll(() => role.inputValue()).toBe('viewer');
+    await role.selectOption('member');
+    await expect
+      .poll(async () => ((await call(server, 'GET', '/api/v1/users/', { token: data.token })).body as { results: { username: string; role: string }[] }).results.find((u) => u.username === 'max')?.role)
+      .toBe('member');
+    // The last admin cannot demote themselves: the refusal is shown in words.
+    await page.getByLabel(`Role of ${server.admin.username}`).selectOption('viewer');
+    await page.getByText(/The role could not be changed: role: The last active admin/).waitFor();
+    await page.getByRole('button', { name: 'Remove max' }).click();
+    await page.getByRole('dialog', { name: 'Remove max?' }).getByRole('button', { name: 'Remove user' }).click();
+    await expect.poll(() => page.getByLabel('Role of max').count()).toBe(0);
+  });
+
+  it('switches the theme, and the choice survives a reload', async () => {
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await theme()).toBe('light');
+    const light = await background();
+    await page.getByRole('button', { name: /^Theme: System\. Switch to light theme/ }).click();
+    await page.getByRole('button', { name: /^Theme: Light\. Switch to dark theme/ }).click();
+    expect(await theme()).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await theme()).toBe('dark');
+    await page.getByRole('button', { name: /^Theme: Dark\. Switch to system theme/ }).click();
+    expect(await theme()).toBe('light');
+    // Back on "System", the page follows the system's scheme as it changes.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+  });
+
+  it('signs out: back to the sign-in page, and the refresh token no longer works', async () => {
+    const refresh = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('xat.session') ?? '{}').refresh as string,
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('xat.session'))).toBeNull();
+    const reused = await call(server, 'POST', '/api/v1/auth/token/refresh/', { body: { refresh } });
+    expect(reused.status).toBe(401);
+    await page.goto(`${server.origin}/servers`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('a viewer sees no edit controls', async () => {
+    await signIn(data.viewer.username, data.viewer.password);
+    await row('azure-web-01').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    const writes = /^(Add server|Edit|New key|Delete|Regenerate|Upload|Import|New benchmark|Remove)/;
+    expect(await page.getByRole('button', { name: writes }).count()).toBe(0);
+    await page.getByRole('link', { name: 'azure-web-01', exact: true }).click();
+    await page.getByRole('heading', { name: 'azure-web-01' }).waitFor();
+    await page.getByRole('region', { name: 'Uploaded files' }).waitFor();
+    expect(await page.getByRole('button', { name: writes }).count()).toBe(0);
+    expect(await page.getByLabel('File to upload').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Import a load test' }).count()).toBe(0);
+    await nav.getByRole('link', { name: 'Load tests' }).click();
+    await page.getByRole('region', { name: 'Load test history' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Import a load test' }).count()).toBe(0);
+    await nav.getByRole('link', { name: 'Benchmarks' }).click();
+    await page.getByText('Nightly baseline').waitFor();
+    expect(await page.getByRole('button', { name: writes }).count()).toBe(0);
+    await page.goto(`${server.origin}/users`);
+    await page.getByText('Only admins manage users.').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+});
