@@ -211,13 +211,11 @@ describe('dashboard in Chromium', () => {
     const lines = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((busy) =>
       JSON.stringify({ siteid: 7, host: 3, busy, units: busy * 6 }),
     );
-    await form
-      .getByLabel('Result file')
-      .setInputFiles({
-        name: 'gcp.ndjson',
-        mimeType: 'application/x-ndjson',
-        buffer: Buffer.from(`${lines.join('\n')}\n`),
-      });
+    await form.getByLabel('Result file').setInputFiles({
+      name: 'gcp.ndjson',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(`${lines.join('\n')}\n`),
+    });
     await form.getByLabel('Notes').fill('after kernel upgrade');
     await form.getByRole('button', { name: 'Import load test' }).click();
     await page.getByRole('heading', { name: /gcp-batch-02 · / }).waitFor();
@@ -364,7 +362,14 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => role.inputValue()).toBe('viewer');
     await role.selectOption('member');
     await expect
-      .poll(async () => ((await call(server, 'GET', '/api/v1/users/', { token: data.token })).body as { results: { username: string; role: string }[] }).results.find((u) => u.username === 'max')?.role)
+      .poll(
+        async () =>
+          (
+            (await call(server, 'GET', '/api/v1/users/', { token: data.token })).body as {
+              results: { username: string; role: string }[];
+            }
+          ).results.find((u) => u.username === 'max')?.role,
+      )
       .toBe('member');
     // The last admin cannot demote themselves: the refusal is shown in words.
     await page.getByLabel(`Role of ${server.admin.username}`).selectOption('viewer');
