@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { collectors, users } from '../../db/schema.ts';
 
@@ -132,10 +132,19 @@ export async function deleteCollector(db: Db, tenantId: string, id: string): Pro
   });
 }
 
-/** Records contact from the collector's agent. */
+/**
+ * Records contact from the collector's agent. Skips the write when the stored contact is under 5 s old: status
+ * resolution is minutes, and agents posting every round must not queue up on one row lock.
+ */
 export async function touchCollector(db: Db, tenantId: string, id: string, at = new Date()): Promise<void> {
   await db
     .update(collectors)
     .set({ lastSeen: at })
-    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.id, id)));
+    .where(
+      and(
+        eq(collectors.tenantId, tenantId),
+        eq(collectors.id, id),
+        or(isNull(collectors.lastSeen), lt(collectors.lastSeen, new Date(at.getTime() - 5000))),
+      ),
+    );
 }

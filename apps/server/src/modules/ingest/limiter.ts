@@ -12,7 +12,7 @@ export interface IngestLimiter {
   tryAcquire(): (() => void) | undefined;
 }
 
-export const MAX_CONCURRENT_INGESTS = 64;
+export const MAX_CONCURRENT_INGESTS = 256;
 
 export function createIngestLimiter(limit = MAX_CONCURRENT_INGESTS): IngestLimiter {
   let inFlight = 0;
