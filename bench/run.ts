@@ -2,6 +2,7 @@ import pg from 'pg';
 import { benchApi } from './api.bench.ts';
 import { benchDashboard } from './dashboard.bench.ts';
 import { benchIngest } from './ingest.bench.ts';
+import { benchQuery } from './query.bench.ts';
 
 // Every benchmark prints its figures and rewrites its own section of BENCHMARKS.md, PGlite and PostgreSQL side by side.
 // PostgreSQL: BENCH_DATABASE_URL, else a fresh `xat_bench` database on the local server (127.0.0.1:5432) when reachable.
@@ -24,4 +25,5 @@ async function freshPostgres(): Promise<string | undefined> {
 const postgresUrl = await freshPostgres();
 await benchApi(postgresUrl);
 await benchIngest(postgresUrl);
+await benchQuery(postgresUrl);
 await benchDashboard();

@@ -30,6 +30,7 @@ import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
+import { metricsQueryRoutes } from './modules/metrics-query/metrics-query.routes.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { webRoutes } from './modules/web/web.routes.ts';
@@ -166,6 +167,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   benchmarkRoutes(app, deps);
   loadTestRoutes(app, deps);
   dataRoutes(app, deps);
+  metricsQueryRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
   // Last: the dashboard and its SPA fallback, which never shadows the API.

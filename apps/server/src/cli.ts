@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, DatabaseLockedError, openDatabase } from './db/client.ts';
 import { ApiError } from './http/errors.ts';
 import { serve } from './main.ts';
+import { runProcessCommand } from './modules/process/process.command.ts';
 import {
   DomainTakenError,
   ensureTenant,
@@ -20,6 +21,9 @@ Commands:
   migrate                                 apply pending database migrations
   create-tenant --name NAME --domain D [--domain D2 ...]
                                           create a tenant and its domains (idempotent)
+  process --input FILE[.gz] --outdir DIR  pcprocess drop-in: writes proc/stat, proc/meminfo, proc/net/dev,
+                                          proc/diskstats, statfs_ALL, system_info.json (PCR_COLLECTION /
+                                          PCR_OUTDIR when the flags are absent)
   create-superuser --tenant DOMAIN --username U --email E --password P [--role admin|member|viewer]
                                           create a user; prompts for what is missing on a TTY
 
@@ -54,6 +58,8 @@ async function ask(question: string, hidden = false): Promise<string> {
 
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // An offline tool: no database, no server configuration.
+  if (command === 'process') return runProcessCommand(rest);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command ? 0 : 2;

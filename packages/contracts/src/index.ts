@@ -6,4 +6,5 @@ export * from './common.ts';
 export * from './data.ts';
 export * from './loadtests.ts';
 export * from './metrics.ts';
+export * from './metrics-query.ts';
 export * from './tenant.ts';
