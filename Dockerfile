@@ -10,6 +10,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/procfs/package.json packages/procfs/
 RUN npm ci --no-audit --no-fund
 COPY . .
+RUN npm run build
 VOLUME /data
 EXPOSE 8000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:8000/health/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

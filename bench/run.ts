@@ -2,6 +2,7 @@ import pg from 'pg';
 import { benchApi } from './api.bench.ts';
 import { benchDashboard } from './dashboard.bench.ts';
 import { benchIngest } from './ingest.bench.ts';
+import { benchPcc } from './pcc.bench.ts';
 import { benchQuery } from './query.bench.ts';
 
 // Every benchmark prints its figures and rewrites its own section of BENCHMARKS.md, PGlite and PostgreSQL side by side.
@@ -27,3 +28,4 @@ await benchApi(postgresUrl);
 await benchIngest(postgresUrl);
 await benchQuery(postgresUrl);
 await benchDashboard();
+await benchPcc();

@@ -26,6 +26,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
 import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
+import { downloadRoutes } from './modules/downloads/downloads.routes.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
@@ -170,6 +171,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   metricsQueryRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
+  downloadRoutes(app, deps);
   // Last: the dashboard and its SPA fallback, which never shadows the API.
   webRoutes(app, deps);
   return app;

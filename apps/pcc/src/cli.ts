@@ -1,0 +1,182 @@
+/** The command line: flags per command, usage, dispatch, exit codes (0 done, 1 failed, 2 usage). */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { collectCommand } from './commands/collect.ts';
+import { type CommandContext, CommandError } from './commands/context.ts';
+import { loadtestCommand } from './commands/loadtest.ts';
+import { registerCommand } from './commands/register.ts';
+import { runCommand } from './commands/run.ts';
+import { statusCommand } from './commands/status.ts';
+import { uploadCommand } from './commands/upload.ts';
+import { createLogger } from './log.ts';
+import { resolveSettings, SettingsError } from './settings.ts';
+import { VERSION } from './version.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  config: { type: 'string' },
+  'server-url': { type: 'string' },
+  'api-key': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+const JSON_FLAG: Options = { json: { type: 'boolean' } };
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  positionals?: boolean;
+  run: (ctx: CommandContext) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  register: {
+    summary: "send this host's specs to the server",
+    usage: 'pcc register [--json]',
+    options: { ...COMMON, ...JSON_FLAG },
+    run: registerCommand,
+  },
+  run: {
+    summary: 'the daemon: sample /proc, spool, upload',
+    usage: 'pcc run [--interval 10s] [--upload-interval 10s] [--spool-max 100MB]',
+    options: {
+      ...COMMON,
+      interval: { type: 'string' },
+      frequency: { type: 'string' },
+      'upload-interval': { type: 'string' },
+      'spool-max': { type: 'string' },
+    },
+    run: runCommand,
+  },
+  collect: {
+    summary: 'record the raw format to a file (no server needed)',
+    usage: 'pcc collect --output FILE [--duration 1h] [--frequency 10s]',
+    options: {
+      ...COMMON,
+      output: { type: 'string', short: 'o' },
+      duration: { type: 'string' },
+      frequency: { type: 'string' },
+      interval: { type: 'string' },
+    },
+    run: collectCommand,
+  },
+  upload: {
+    summary: 'send a collected file to the server',
+    usage: 'pcc upload FILE [--description TEXT] [--json]',
+    options: { ...COMMON, ...JSON_FLAG, description: { type: 'string' } },
+    positionals: true,
+    run: uploadCommand,
+  },
+  loadtest: {
+    summary: 'CPU work units at 10 … 100 % utilization',
+    usage: 'pcc loadtest [--level-seconds 10] [--json] [--no-upload] [--notes TEXT]',
+    options: {
+      ...COMMON,
+      ...JSON_FLAG,
+      'level-seconds': { type: 'string' },
+      'no-upload': { type: 'boolean' },
+      notes: { type: 'string' },
+    },
+    run: loadtestCommand,
+  },
+  status: {
+    summary: 'config, server reachable?, last upload, spool, dead letters',
+    usage: 'pcc status [--json]',
+    options: { ...COMMON, ...JSON_FLAG },
+    run: statusCommand,
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `pcc ${VERSION} — the XAT agent
+
+Usage: pcc <command> [flags]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Flags of every command:
+  --server-url URL   server (PCC_SERVER_URL)          --api-key KEY   collector API key (PCC_APIKEY)
+  --data-dir DIR     spool and state (PCC_DATA_DIR, default /var/lib/pcc)
+  --config FILE      settings file (PCC_CONFIG, default /etc/pcc/config.json)
+  --log-level LEVEL  debug, info, warn, error (PCC_LOG_LEVEL)
+Other settings: PCC_FREQUENCY (interval, e.g. 10s), PCC_UPLOAD_INTERVAL, PCC_DURATION, PCC_COLLECTION (collect's
+output), PCC_SPOOL_MAX. Flags win over the environment, which wins over the config file.
+
+  pcc --version      pcc <command> --help
+`;
+}
+
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+  signal: AbortSignal;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`pcc ${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`pcc: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: command.options,
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+  } catch (err) {
+    io.err(
+      `pcc ${name}: ${(err as Error).message}\nUsage: ${command.usage}\nRun "pcc --help" for the flags of every command.\n`,
+    );
+    return 2;
+  }
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  if (flags.help) {
+    io.out(`Usage: ${command.usage}\n\n${command.summary}.\n\n${usage()}`);
+    return 0;
+  }
+  try {
+    const settings = resolveSettings(flags, io.env);
+    const log = createLogger(settings.logLevel, io.err);
+    return await command.run({
+      settings,
+      flags,
+      positionals: parsed.positionals,
+      log,
+      out: io.out,
+      err: io.err,
+      isTTY: io.isTTY,
+      signal: io.signal,
+    });
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      io.err(`pcc ${name}: ${err.problems.join('\n  ')}\n`);
+      return 2;
+    }
+    if (err instanceof CommandError) {
+      io.err(`pcc ${name}: ${err.message}\n`);
+      return 1;
+    }
+    io.err(`pcc ${name}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LoadTestCreateSchema } from '@xat/contracts';
+import { Compile } from 'typebox/compile';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FakeServer, sendJson } from '../testing/fake-server.ts';
+import { runPcc } from '../testing/run-pcc.ts';
+
+const dirs: string[] = [];
+const servers: FakeServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pcc-loadtest-'));
+  dirs.push(dir);
+  return dir;
+}
+const COLLECTOR = 'c0ffee00-0000-4000-8000-000000000002';
+const createCheck = Compile(LoadTestCreateSchema);
+
+describe('pcc loadtest', () => {
+  it('measures ten levels (100 % measured), prints --json and uploads units and how they were measured', async () => {
+    const uploads: unknown[] = [];
+    const server = await FakeServer.start((req, res) => {
+      if (req.url === '/api/v1/register/')
+        return sendJson(res, 200, { status: 'registered', collector_id: COLLECTOR, name: 'srv', message: '' });
+      uploads.push(req.json);
+      sendJson(res, 201, { id: 'f00dfeed-0000-4000-8000-000000000003' });
+    });
+    servers.push(server);
+    // Its own TMPDIR: the lock file is host-wide, and the test must not collide with a real load test.
+    const tmp = freshDir();
+    const res = await runPcc(['loadtest', '--level-seconds', '0.25', '--json', '--notes', 'ci run'], {
+      PCC_SERVER_URL: server.url,
+      PCC_APIKEY: 'key-for-tests',
+      PCC_DATA_DIR: join(tmp, 'data'),
+      TMPDIR: tmp,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const result = JSON.parse(res.stdout);
+    expect(result.levels.map((l: { utilization: number }) => l.utilization)).toEqual([
+      10, 20, 30, 40, 50, 60, 70, 80, 90, 100,
+    ]);
+    expect(result.vcpus).toBe(cpus().length);
+    const at100 = result.levels.at(-1);
+    // Levels of a quarter second on a machine other tests share: only the shape is checked here (the accuracy is
+    // the control loop's test, on a simulated machine, and the benchmark's, on this one).
+    expect(result.max_units).toBe(Math.max(...result.levels.map((l: { work_units: number }) => l.work_units)));
+    // (On a busy machine the low levels may need no work at all: other processes already keep it that busy.)
+    expect(at100.achieved_utilization, res.stdout).toBeGreaterThan(80);
+    expect(at100.work_units, res.stdout).toBeGreaterThan(0);
+    expect(res.stderr).toMatch(/level +10%: \d+ units\/s/); // plain lines: stderr is not a terminal
+
+    expect(uploads).toHaveLength(1);
+    const body = uploads[0] as Record<string, unknown>;
+    expect(createCheck.Check(body), JSON.stringify([...createCheck.Errors(body)])).toBe(true);
+    expect(body).toMatchObject({ collector: COLLECTOR, notes: 'ci run', units_100pct: at100.work_units });
+    expect(body.details).toMatchObject({ tool: 'pcc', level_seconds: 0.25, vcpus: cpus().length });
+    expect((body.details as { achieved_utilization: Record<string, number> }).achieved_utilization['100']).toBe(
+      at100.achieved_utilization,
+    );
+  }, 30_000);
+
+  it('refuses while another load test runs on the host', async () => {
+    const tmp = freshDir();
+    writeFileSync(join(tmp, 'pcc-loadtest.lock'), String(process.pid)); // a live process holds it
+    const res = await runPcc(['loadtest', '--no-upload'], { TMPDIR: tmp });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`another load test is running on this host (pid ${process.pid})`);
+  });
+
+  it('keeps the result when the server refuses it, and says where', async () => {
+    const server = await FakeServer.start((req, res) => {
+      if (req.url === '/api/v1/register/')
+        return sendJson(res, 200, { status: 'registered', collector_id: COLLECTOR, name: 'srv', message: '' });
+      sendJson(res, 401, { detail: 'Collector API keys are accepted only by agent endpoints.' });
+    });
+    servers.push(server);
+    const tmp = freshDir();
+    const dataDir = join(tmp, 'data');
+    const res = await runPcc(['loadtest', '--level-seconds', '0.1'], {
+      PCC_SERVER_URL: server.url,
+      PCC_APIKEY: 'key-for-tests',
+      PCC_DATA_DIR: dataDir,
+      TMPDIR: tmp,
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('upload refused: 401: Collector API keys are accepted only by agent endpoints.');
+    expect(readdirSync(dataDir).some((f) => /^loadtest-.*\.json$/.test(f))).toBe(true);
+  }, 30_000);
+});

@@ -1,0 +1,211 @@
+/**
+ * The real agent against the real server: `xat serve` on a free 127.0.0.1 port with its own data dir (embedded
+ * PostgreSQL), a collector created through the API, then `pcc register`, `pcc status`, `pcc upload` and — once the
+ * server takes JSON batches on POST /api/v1/metrics/ — ~30 s of `pcc run` with the server stopped for 15 s.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, hostname, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoPath, sharedFixturePath } from './testing/paths.ts';
+import { logLines, runPcc, startPcc } from './testing/run-pcc.ts';
+
+const XAT = repoPath('apps', 'server', 'bin', 'xat.mjs');
+const work = mkdtempSync(join(tmpdir(), 'pcc-e2e-'));
+const serverData = join(work, 'server');
+const ADMIN = { username: 'e2e-admin', password: 'e2e-password-0123' };
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (!address || typeof address !== 'object') throw new Error('no port');
+  return address.port;
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+let server: ChildProcess | undefined;
+
+async function startServer(): Promise<void> {
+  let output = '';
+  const child = spawn(process.execPath, [XAT, 'serve'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: serverData,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      XAT_ADMIN_USERNAME: ADMIN.username,
+      XAT_ADMIN_PASSWORD: ADMIN.password,
+    },
+  });
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  server = child;
+  for (let i = 0; i < 240 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(`${url}/health/`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`xat serve did not come up:\n${output}`);
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  server = undefined;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+afterAll(async () => {
+  await stopServer();
+  rmSync(work, { recursive: true, force: true });
+});
+
+await startServer();
+
+async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as T };
+}
+
+const { json: tokens } = await api<{ access: string }>('POST', '/api/v1/auth/token/', ADMIN);
+const auth = { authorization: `Bearer ${tokens.access}` };
+const createCollector = async (name: string) =>
+  (await api<{ id: string; api_key: string }>('POST', '/api/v1/collectors/', { name }, auth)).json;
+
+/** Does the server take our batches yet? A tiny valid one on a collector of its own says so. */
+async function probeBatchEndpoint(): Promise<boolean> {
+  const probe = await createCollector(`probe-${randomUUID().slice(0, 6)}`);
+  const now = Math.floor(Date.now() / 1000);
+  const res = await api(
+    'POST',
+    '/api/v1/metrics/',
+    {
+      batch_id: `probe-${randomUUID()}`,
+      collector_time: now,
+      samples: [{ timestamp: now - 60, interval_seconds: 10, host: { cpu_busy: 1 } }],
+    },
+    { 'x-api-key': probe.api_key },
+  );
+  return res.status === 200;
+}
+const batchEndpointExists = await probeBatchEndpoint();
+/** And can we read the series back (the metrics query endpoint)? Without it the run is checked from the agent's side. */
+async function probeSeriesEndpoint(): Promise<boolean> {
+  const probe = await createCollector(`probe-${randomUUID().slice(0, 6)}`);
+  return (await api('GET', `/api/v1/collectors/${probe.id}/metrics/?step=raw`, undefined, auth)).status === 200;
+}
+const seriesEndpointExists = batchEndpointExists && (await probeSeriesEndpoint());
+
+const collector = await createCollector(`e2e-${randomUUID().slice(0, 6)}`);
+const agentEnv = (dataDir: string) => ({
+  PCC_SERVER_URL: url,
+  PCC_APIKEY: collector.api_key,
+  PCC_DATA_DIR: dataDir,
+});
+
+describe('pcc against the real server', () => {
+  it('register: the specs the server stores match this machine (vCPUs = nproc, memory within 1 %)', async () => {
+    const res = await runPcc(['register'], agentEnv(join(work, 'agent-register')));
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`(${collector.id}) from ${hostname()}`);
+    const { json } = await api<Record<string, unknown>>('GET', `/api/v1/collectors/${collector.id}/`, undefined, auth);
+    expect(json.vcpus).toBe(cpus().length);
+    const memory = Number(json.memory_gib);
+    const real = totalmem() / 2 ** 30;
+    expect(Math.abs(memory - real) / real).toBeLessThan(0.01);
+    expect(json.hostname).toBe(hostname());
+    expect(json.status).toBe('connected');
+  });
+
+  it('status: the server is reachable, the key masked', async () => {
+    const res = await runPcc(['status', '--json'], agentEnv(join(work, 'agent-register')));
+    expect(res.code).toBe(0);
+    const status = JSON.parse(res.stdout);
+    expect(status.server.reachable).toBe(true);
+    expect(status.server.detail).toContain('healthy');
+    expect(status.registration.collector_id).toBe(collector.id);
+    expect(res.stdout).not.toContain(collector.api_key);
+  });
+
+  it('upload: a collection file becomes collected data', async () => {
+    const file = sharedFixturePath('sys-info-test', 'sys-info-test.json');
+    const res = await runPcc(['upload', file, '--json'], agentEnv(join(work, 'agent-upload')));
+    expect(res.code, res.stderr).toBe(0);
+    const answer = JSON.parse(res.stdout);
+    expect(answer).toMatchObject({ status: 'uploaded', data_id: expect.any(String) });
+  });
+
+  it.skipIf(!batchEndpointExists)(
+    'run: a sample every interval; the server stopped 15 s and restarted → no gap once the agent catches up',
+    async () => {
+      const dataDir = join(work, 'agent-run');
+      const agent = startPcc(['run'], {
+        ...agentEnv(dataDir),
+        PCC_FREQUENCY: '1s',
+        PCC_UPLOAD_INTERVAL: '1s',
+        PCC_LOG_LEVEL: 'debug',
+      });
+      const started = Math.floor(Date.now() / 1000);
+      try {
+        await new Promise((r) => setTimeout(r, 6000));
+        await stopServer();
+        await new Promise((r) => setTimeout(r, 15_000));
+        await startServer();
+        // Catching up: the spool drains (bounded wait).
+        for (let i = 0; i < 60; i++) {
+          const status = await runPcc(['status', '--json'], agentEnv(dataDir));
+          if (JSON.parse(status.stdout).spool.pending_samples <= 1) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        await new Promise((r) => setTimeout(r, 1500));
+      } finally {
+        expect(await agent.stop()).toBe(0);
+      }
+      const to = Math.floor(Date.now() / 1000);
+      // The agent's side: everything it sampled was written (none refused, none left), despite the outage.
+      const logs = logLines(agent.output().stderr);
+      const uploaded = logs.filter((l) => l.msg === 'batch uploaded');
+      const written = uploaded.reduce((n, l) => n + Number(l.written ?? 0), 0);
+      expect(logs.some((l) => l.msg === 'upload failed: will retry')).toBe(true); // the outage was seen
+      expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+      expect(written).toBeGreaterThanOrEqual(to - started - 4);
+      expect(logs.at(-1)).toMatchObject({ msg: 'pcc stopped', pending_samples: 0 });
+      if (!seriesEndpointExists) return;
+      // The server's side: one point per second from the first to the last, no hole where the server was down.
+      const { json } = await api<{ timestamps: number[] }>(
+        'GET',
+        `/api/v1/collectors/${collector.id}/metrics/?from=${started}&to=${to}&step=raw&fields=cpu_busy`,
+        undefined,
+        auth,
+      );
+      const stamps = json.timestamps;
+      expect(stamps, JSON.stringify(json)).toBeDefined();
+      expect(stamps.length).toBeGreaterThan(20);
+      for (let i = 1; i < stamps.length; i++)
+        expect((stamps[i] as number) - (stamps[i - 1] as number), `after ${stamps[i - 1]}`).toBe(1);
+    },
+    90_000,
+  );
+});

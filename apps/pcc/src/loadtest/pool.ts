@@ -1,0 +1,73 @@
+import type { Worker } from 'node:worker_threads';
+import type { Load } from './controller.ts';
+import { compileUnitModule, createUnitMemory } from './work-unit.ts';
+import { CONTROL, PERIOD_MS, WORKER_SOURCE } from './worker-source.ts';
+
+/** One worker thread per vCPU running work units on one shared 4 MiB array, at a rate the controller sets. */
+export class WorkerPool implements Load {
+  private readonly exited: Promise<unknown>[];
+
+  private constructor(
+    private readonly workersList: Worker[],
+    private readonly ctl: Int32Array,
+  ) {
+    this.exited = workersList.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+  }
+
+  static async start(count: number): Promise<WorkerPool> {
+    // Loaded here, not at start-up: the daemon never needs threads, and every module costs it resident memory.
+    const { Worker } = await import('node:worker_threads');
+    const module = compileUnitModule();
+    const memory = createUnitMemory();
+    const control = new SharedArrayBuffer(4 * (CONTROL.counts + count));
+    const ctl = new Int32Array(control);
+    const workers: Worker[] = [];
+    const ready: Promise<void>[] = [];
+    for (let id = 0; id < count; id++) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, control, id, periodMs: PERIOD_MS },
+      });
+      workers.push(worker);
+      ready.push(
+        new Promise((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        }),
+      );
+    }
+    const pool = new WorkerPool(workers, ctl);
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      await pool.stop();
+      throw err;
+    }
+    return pool;
+  }
+
+  get workers(): number {
+    return this.workersList.length;
+  }
+
+  /** Units per second per worker, or 'max' for flat out. */
+  setRate(rate: number | 'max'): void {
+    const value = rate === 'max' ? -1 : Math.max(0, Math.round(rate * 1000));
+    Atomics.store(this.ctl, CONTROL.rate, value);
+    Atomics.add(this.ctl, CONTROL.generation, 1);
+    Atomics.notify(this.ctl, CONTROL.generation);
+  }
+
+  units(): number {
+    let total = 0;
+    for (let id = 0; id < this.workersList.length; id++) total += Atomics.load(this.ctl, CONTROL.counts + id);
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    Atomics.store(this.ctl, CONTROL.stop, 1);
+    Atomics.add(this.ctl, CONTROL.generation, 1);
+    Atomics.notify(this.ctl, CONTROL.generation);
+    await Promise.all(this.exited);
+  }
+}

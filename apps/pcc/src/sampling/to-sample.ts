@@ -1,0 +1,75 @@
+import type { MetricSample } from '@xat/contracts';
+import type { Interval, ParsedRound } from '@xat/procfs';
+
+/** 3 decimals: 0.001 % or 0.001 B/s is finer than anything measured, and the spool and batches stay small. */
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+function values<T extends object>(object: T, keys: readonly (keyof T & string)[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of keys) {
+    const v = object[key];
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = round3(v);
+  }
+  return out;
+}
+
+const HOST_KEYS = [
+  'cpu_user',
+  'cpu_nice',
+  'cpu_system',
+  'cpu_iowait',
+  'cpu_steal',
+  'cpu_idle',
+  'cpu_busy',
+  'mem_free_kb',
+  'mem_available_kb',
+  'mem_used_kb',
+  'mem_used_pct',
+  'mem_buffers_kb',
+  'mem_cached_kb',
+  'mem_commit_kb',
+  'mem_commit_pct',
+  'mem_active_kb',
+  'mem_inactive_kb',
+  'mem_dirty_kb',
+  'disk_read_bps',
+  'disk_write_bps',
+  'disk_read_iops',
+  'disk_write_iops',
+  'net_rx_bps',
+  'net_tx_bps',
+  'net_rx_pps',
+  'net_tx_pps',
+] as const;
+
+/**
+ * The wire form of one interval (MetricsBatchSchema's sample). Devices and interfaces that have never moved a byte
+ * since boot (unused loop devices, zram, dummy links) are left out: they would only fill the spool with zeros.
+ * Undefined when the interval has no time in it (a repeated or backwards timestamp): it is not a sample.
+ */
+export function toMetricSample(interval: Interval, cur: ParsedRound): MetricSample | undefined {
+  if (interval.seconds <= 0) return undefined;
+  const usedDisks = new Set(
+    (cur.diskstats ?? []).filter((d) => d.readIos + d.writeIos + d.discardIos > 0).map((d) => d.name),
+  );
+  const usedLinks = new Set((cur.netDev ?? []).filter((n) => n.rxBytes + n.txBytes > 0).map((n) => n.name));
+  return {
+    timestamp: interval.timestamp,
+    interval_seconds: interval.seconds,
+    host: values(interval.host, HOST_KEYS),
+    cpus: interval.cpus.map((c) => ({
+      cpu: c.cpu,
+      ...values(c, ['user', 'nice', 'system', 'iowait', 'steal', 'idle', 'busy']),
+    })),
+    disks: interval.disks
+      .filter((d) => usedDisks.has(d.name))
+      .map((d) => ({ name: d.name, ...values(d, ['read_bps', 'write_bps', 'read_iops', 'write_iops', 'busy_pct']) })),
+    interfaces: interval.interfaces
+      .filter((n) => usedLinks.has(n.name))
+      .map((n) => ({ name: n.name, ...values(n, ['rx_bps', 'tx_bps', 'rx_pps', 'tx_pps']) })),
+    filesystems: interval.filesystems.map((f) => ({
+      mount_point: f.mount_point,
+      ...values(f, ['size_bytes', 'free_bytes', 'avail_bytes', 'used_pct']),
+    })),
+  };
+}
