@@ -133,7 +133,21 @@ export function createGuards(app: FastifyInstance, db: Db) {
     request.agent = { collectorId: collector.id, collectorName: collector.name };
   };
 
-  return { user, agent };
+  /**
+   * Either a person with at least `minRole` or a collector's agent (when an agent key header is present). Handlers
+   * tell them apart by `request.agent` and keep agents to their own collector.
+   */
+  function userOrAgent(minRole: Role): preHandlerAsyncHookHandler {
+    const person = user(minRole);
+    return async function (this: unknown, request, reply) {
+      const auth = request.headers.authorization ?? '';
+      const agentKeySent =
+        request.headers['x-api-key'] !== undefined || request.headers.apikey !== undefined || /^apikey\s/i.test(auth);
+      return agentKeySent ? agent.call(this as never, request, reply) : person.call(this as never, request, reply);
+    };
+  }
+
+  return { user, agent, userOrAgent };
 }
 
 export type Guards = ReturnType<typeof createGuards>;

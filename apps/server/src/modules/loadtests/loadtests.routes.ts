@@ -132,16 +132,19 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
     app.post(
       `${base}/`,
       {
-        preValidation: guards.user('member'),
+        // The agent (pcc loadtest) uploads its own results with its collector key.
+        preValidation: guards.userOrAgent('member'),
         schema: { tags, hide, body: LoadTestCreateSchema, response: { 201: LoadTestSchema } },
       },
       async (request, reply) => {
         const tenantId = request.tenant.id;
+        if (request.agent && request.body.collector !== request.agent.collectorId)
+          throw fieldErrors({ collector: ['An agent can only report results of its own collector.'] });
         const values = await toValues(db, tenantId, request.body);
         const row = await insertLoadTest(db, tenantId, {
           ...values,
           collectorId: request.body.collector,
-          ownerId: request.principal.id,
+          ownerId: request.agent ? null : request.principal.id,
         }).catch((err) => rethrowVanishedCollector(err, request.body.collector));
         reply.code(201);
         return findDto(tenantId, row.id);

@@ -465,3 +465,36 @@ describe('load test import', () => {
     expect((await a.request({ method: 'GET', url })).json().count).toBe(0);
   });
 });
+
+describe('load test upload by the agent', () => {
+  it('accepts a result for the key’s own collector only, and never a key of another tenant', async () => {
+    const t = await createTestTenant();
+    const other = await createTestTenant();
+    const mine = await createCollector(t);
+    const sibling = await createCollector(t);
+    const stranger = await createCollector(other);
+    const post = (key: string, collector: string) =>
+      t.request({
+        method: 'POST',
+        url: '/api/v1/loadtest/',
+        auth: false,
+        headers: { 'x-api-key': key },
+        payload: { collector, units_10pct: 18, units_100pct: 182, details: { source: 'pcc' } },
+      });
+    const ok = await post(mine.api_key, mine.id);
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ collector: mine.id, max_units: 182 });
+    const notMine = await post(mine.api_key, sibling.id);
+    expect(notMine.statusCode).toBe(400);
+    expect(notMine.json()).toHaveProperty('collector');
+    expect((await post(stranger.api_key, stranger.id)).statusCode).toBe(401);
+    // Reading stays for people: the key gives no list.
+    const list = await t.request({
+      method: 'GET',
+      url: '/api/v1/loadtest/',
+      auth: false,
+      headers: { 'x-api-key': mine.api_key },
+    });
+    expect(list.statusCode).toBe(401);
+  });
+});
