@@ -1,4 +1,4 @@
-import type { MetricSample } from '@xat/contracts';
+import { HOST_FIELDS, type MetricSample } from '@xat/contracts';
 import type { Interval, ParsedRound } from '@xat/procfs';
 
 /** 3 decimals: 0.001 % or 0.001 B/s is finer than anything measured, and the spool and batches stay small. */
@@ -12,35 +12,6 @@ function values<T extends object>(object: T, keys: readonly (keyof T & string)[]
   }
   return out;
 }
-
-const HOST_KEYS = [
-  'cpu_user',
-  'cpu_nice',
-  'cpu_system',
-  'cpu_iowait',
-  'cpu_steal',
-  'cpu_idle',
-  'cpu_busy',
-  'mem_free_kb',
-  'mem_available_kb',
-  'mem_used_kb',
-  'mem_used_pct',
-  'mem_buffers_kb',
-  'mem_cached_kb',
-  'mem_commit_kb',
-  'mem_commit_pct',
-  'mem_active_kb',
-  'mem_inactive_kb',
-  'mem_dirty_kb',
-  'disk_read_bps',
-  'disk_write_bps',
-  'disk_read_iops',
-  'disk_write_iops',
-  'net_rx_bps',
-  'net_tx_bps',
-  'net_rx_pps',
-  'net_tx_pps',
-] as const;
 
 /**
  * The wire form of one interval (MetricsBatchSchema's sample). Devices and interfaces that have never moved a byte
@@ -56,7 +27,7 @@ export function toMetricSample(interval: Interval, cur: ParsedRound): MetricSamp
   return {
     timestamp: interval.timestamp,
     interval_seconds: interval.seconds,
-    host: values(interval.host, HOST_KEYS),
+    host: values(interval.host, HOST_FIELDS),
     cpus: interval.cpus.map((c) => ({
       cpu: c.cpu,
       ...values(c, ['user', 'nice', 'system', 'iowait', 'steal', 'idle', 'busy']),
