@@ -1,4 +1,4 @@
-import { HOST_FIELDS, type MetricSample } from '@xat/contracts';
+import { CPU_FIELDS, DISK_FIELDS, FS_FIELDS, HOST_FIELDS, type MetricSample, NET_FIELDS } from '@xat/contracts';
 import type { Interval, ParsedRound } from '@xat/procfs';
 
 /** 3 decimals: 0.001 % or 0.001 B/s is finer than anything measured, and the spool and batches stay small. */
@@ -30,17 +30,17 @@ export function toMetricSample(interval: Interval, cur: ParsedRound): MetricSamp
     host: values(interval.host, HOST_FIELDS),
     cpus: interval.cpus.map((c) => ({
       cpu: c.cpu,
-      ...values(c, ['user', 'nice', 'system', 'iowait', 'steal', 'idle', 'busy']),
+      ...values(c, CPU_FIELDS),
     })),
     disks: interval.disks
       .filter((d) => usedDisks.has(d.name))
-      .map((d) => ({ name: d.name, ...values(d, ['read_bps', 'write_bps', 'read_iops', 'write_iops', 'busy_pct']) })),
+      .map((d) => ({ name: d.name, ...values(d, DISK_FIELDS) })),
     interfaces: interval.interfaces
       .filter((n) => usedLinks.has(n.name))
-      .map((n) => ({ name: n.name, ...values(n, ['rx_bps', 'tx_bps', 'rx_pps', 'tx_pps']) })),
+      .map((n) => ({ name: n.name, ...values(n, NET_FIELDS) })),
     filesystems: interval.filesystems.map((f) => ({
       mount_point: f.mount_point,
-      ...values(f, ['size_bytes', 'free_bytes', 'avail_bytes', 'used_pct']),
+      ...values(f, FS_FIELDS),
     })),
   };
 }
