@@ -24,7 +24,7 @@ interface Agent {
   key: string;
 }
 
-async function provision(url: string, count: number): Promise<Agent[]> {
+export async function provision(url: string, count: number): Promise<Agent[]> {
   const { access } = await json<{ access: string }>(
     fetch(`${url}/api/v1/auth/token/`, {
       method: 'POST',
@@ -149,7 +149,7 @@ async function runClients(
   return result;
 }
 
-async function batchIngest(url: string, agents: Agent[]): Promise<LoopResult> {
+export async function batchIngest(url: string, agents: Agent[]): Promise<LoopResult> {
   const start = Math.floor(Date.now() / 1000) - 2 * DAY;
   return runClients(
     agents.length,
@@ -193,7 +193,12 @@ function trickleTemplate(): (ts: number, k: number) => string {
   };
 }
 
-async function trickle(url: string, agents: Agent[], roundsPerRequest: number, daysAgo: number): Promise<LoopResult> {
+export async function trickle(
+  url: string,
+  agents: Agent[],
+  roundsPerRequest: number,
+  daysAgo: number,
+): Promise<LoopResult> {
   const start = Math.floor(Date.now() / 1000) - daysAgo * DAY;
   const template = trickleTemplate();
   return runClients(
@@ -257,7 +262,7 @@ async function copyRows(
 }
 
 /** COPY rows/s into metric_samples alone, and samples/s with all their device rows (5 tables), N streams in parallel. */
-async function rawCopy(postgresUrl: string, agents: Agent[]) {
+export async function rawCopy(postgresUrl: string, agents: Agent[]) {
   const pool = new pg.Pool({ connectionString: postgresUrl, max: 8 });
   try {
     const { rows } = await pool.query<{ tenant_id: string }>('select tenant_id from collectors where id = $1', [

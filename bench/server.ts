@@ -11,10 +11,13 @@ export interface ServerHandle {
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/** Extra Node flags for the server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it. */
+const nodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Starts `xat serve` as a separate process on a free loopback port with a fresh data dir (or DATABASE_URL). */
 export async function startServer(port: number, env: Record<string, string>): Promise<ServerHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xat-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'apps/server/bin/xat.mjs'), 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), join(ROOT, 'apps/server/bin/xat.mjs'), 'serve'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -15,7 +15,6 @@ import {
   filesystemValues,
   interfaceIntervals,
   type NetInterval,
-  withoutGaps,
 } from './interval-devices.ts';
 import { cpuPercents, memoryFigures } from './math.ts';
 import type { Meminfo } from './parse-meminfo.ts';
@@ -108,32 +107,63 @@ export function computeInterval(prev: ParsedRound, cur: ParsedRound): Interval {
   const wholeDisks = disks.filter((d) => d.whole_disk);
   const physical = interfaces.filter((n) => n.physical);
 
-  const host: HostInterval = {
-    ...(total && {
-      cpu_user: total.user,
-      cpu_nice: total.nice,
-      cpu_system: total.system,
-      cpu_iowait: total.iowait,
-      cpu_steal: total.steal,
-      cpu_idle: total.idle,
-      cpu_busy: total.busy,
-    }),
-    ...(cur.meminfo && memoryFields(cur.meminfo)),
-    disk_read_bps: sum(wholeDisks.map((d) => d.read_bps)),
-    disk_write_bps: sum(wholeDisks.map((d) => d.write_bps)),
-    disk_read_iops: sum(wholeDisks.map((d) => d.read_iops)),
-    disk_write_iops: sum(wholeDisks.map((d) => d.write_iops)),
-    net_rx_bps: sum(physical.map((n) => n.rx_bps)),
-    net_tx_bps: sum(physical.map((n) => n.tx_bps)),
-    net_rx_pps: sum(physical.map((n) => n.rx_pps)),
-    net_tx_pps: sum(physical.map((n) => n.tx_pps)),
-  };
+  const host: HostInterval = {};
+  if (total) {
+    put(host, 'cpu_user', total.user);
+    put(host, 'cpu_nice', total.nice);
+    put(host, 'cpu_system', total.system);
+    put(host, 'cpu_iowait', total.iowait);
+    put(host, 'cpu_steal', total.steal);
+    put(host, 'cpu_idle', total.idle);
+    put(host, 'cpu_busy', total.busy);
+  }
+  if (cur.meminfo) putMemory(host, cur.meminfo);
+  put(
+    host,
+    'disk_read_bps',
+    sum(wholeDisks, (d) => d.read_bps),
+  );
+  put(
+    host,
+    'disk_write_bps',
+    sum(wholeDisks, (d) => d.write_bps),
+  );
+  put(
+    host,
+    'disk_read_iops',
+    sum(wholeDisks, (d) => d.read_iops),
+  );
+  put(
+    host,
+    'disk_write_iops',
+    sum(wholeDisks, (d) => d.write_iops),
+  );
+  put(
+    host,
+    'net_rx_bps',
+    sum(physical, (n) => n.rx_bps),
+  );
+  put(
+    host,
+    'net_tx_bps',
+    sum(physical, (n) => n.tx_bps),
+  );
+  put(
+    host,
+    'net_rx_pps',
+    sum(physical, (n) => n.rx_pps),
+  );
+  put(
+    host,
+    'net_tx_pps',
+    sum(physical, (n) => n.tx_pps),
+  );
   return {
     timestamp: cur.timestamp,
     seconds,
     reboot,
     rates,
-    host: withoutGaps(host),
+    host,
     cpus,
     disks,
     interfaces,
@@ -162,27 +192,36 @@ function cpuInterval(cpu: number, a: CpuTimes, b: CpuTimes): CpuInterval {
   };
 }
 
-function memoryFields(m: Meminfo): HostInterval {
+/** Sets a host field when it has a value: a gap is an absent key (objects are built, never spread: see devices). */
+function put(host: HostInterval, key: keyof HostInterval, value: number | undefined): void {
+  if (value !== undefined) host[key] = value;
+}
+
+function putMemory(host: HostInterval, m: Meminfo): void {
   const figures = memoryFigures(m);
   const has = (key: string) => m[key] !== undefined;
   const total = m.MemTotal ?? 0;
-  return {
-    mem_free_kb: has('MemFree') ? figures.memFree : undefined,
-    mem_available_kb: has('MemAvailable') ? figures.memAvailable : undefined,
-    mem_used_kb: total > 0 && has('MemFree') ? figures.memUsed : undefined,
-    mem_used_pct: total > 0 && has('MemFree') ? figures.memUsedPct : undefined,
-    mem_buffers_kb: has('Buffers') ? figures.buffers : undefined,
-    mem_cached_kb: has('Cached') ? figures.cached : undefined,
-    mem_commit_kb: has('Committed_AS') ? figures.commit : undefined,
-    mem_commit_pct: total > 0 && has('Committed_AS') ? figures.commitPct : undefined,
-    mem_active_kb: has('Active') ? figures.active : undefined,
-    mem_inactive_kb: has('Inactive') ? figures.inactive : undefined,
-    mem_dirty_kb: has('Dirty') ? figures.dirty : undefined,
-  };
+  if (has('MemFree')) put(host, 'mem_free_kb', figures.memFree);
+  if (has('MemAvailable')) put(host, 'mem_available_kb', figures.memAvailable);
+  if (total > 0 && has('MemFree')) {
+    put(host, 'mem_used_kb', figures.memUsed);
+    put(host, 'mem_used_pct', figures.memUsedPct);
+  }
+  if (has('Buffers')) put(host, 'mem_buffers_kb', figures.buffers);
+  if (has('Cached')) put(host, 'mem_cached_kb', figures.cached);
+  if (has('Committed_AS')) put(host, 'mem_commit_kb', figures.commit);
+  if (total > 0 && has('Committed_AS')) put(host, 'mem_commit_pct', figures.commitPct);
+  if (has('Active')) put(host, 'mem_active_kb', figures.active);
+  if (has('Inactive')) put(host, 'mem_inactive_kb', figures.inactive);
+  if (has('Dirty')) put(host, 'mem_dirty_kb', figures.dirty);
 }
 
-/** Sum of the values present; a gap when there is none (no eligible device had a comparable sample). */
-function sum(values: (number | undefined)[]): number | undefined {
-  const present = values.filter((v) => v !== undefined);
-  return present.length > 0 ? present.reduce((total, v) => total + v, 0) : undefined;
+/** Sum of the values present, in device order; a gap when there is none (no eligible device had a sample). */
+function sum<T>(items: readonly T[], value: (item: T) => number | undefined): number | undefined {
+  let total: number | undefined;
+  for (const item of items) {
+    const v = value(item);
+    if (v !== undefined) total = total === undefined ? v : total + v;
+  }
+  return total;
 }

@@ -70,11 +70,31 @@ export function parseDiskstats(text: string): DiskStat[] | undefined {
     }
     const fieldCount = 3 + stats.length;
     if (fieldCount < MIN_FIELDS) continue;
-    const disk = { major, minor, name, fieldCount } as DiskStat;
-    STATS.forEach((key, i) => {
-      disk[key] = stats[i] ?? 0;
+    const at = (i: number) => stats[i] ?? 0;
+    // One literal, not 17 keyed stores: every DiskStat then shares one shape.
+    result.push({
+      major,
+      minor,
+      name,
+      readIos: at(0),
+      readMerges: at(1),
+      readSectors: at(2),
+      readTicks: at(3),
+      writeIos: at(4),
+      writeMerges: at(5),
+      writeSectors: at(6),
+      writeTicks: at(7),
+      iosInProgress: at(8),
+      ioTicks: at(9),
+      weightedIoTicks: at(10),
+      discardIos: at(11),
+      discardMerges: at(12),
+      discardSectors: at(13),
+      discardTicks: at(14),
+      flushIos: at(15),
+      flushTicks: at(16),
+      fieldCount,
     });
-    result.push(disk);
   }
   return result.length > 0 ? result : undefined;
 }

@@ -60,13 +60,13 @@ export function parseStat(text: string): ProcStat | undefined {
       total = parseCpuTimes(parts) ?? total;
     } else if (/^cpu\d+$/.test(key)) {
       const times = parseCpuTimes(parts);
-      if (times) cpus.push({ cpu: Number(key.slice(3)), ...times });
+      if (times) cpus.push(Object.assign(times, { cpu: Number(key.slice(3)) }));
     } else if (Object.hasOwn(SCALARS, key)) {
       const value = toCount(parts[1]);
       if (value !== undefined) stat[SCALARS[key as keyof typeof SCALARS]] = value;
     }
   }
-  return total ? { total, cpus, ...stat } : undefined;
+  return total ? Object.assign(stat, { total, cpus }) : undefined;
 }
 
 function parseCpuTimes(parts: string[]): CpuTimes | undefined {

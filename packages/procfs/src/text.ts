@@ -1,10 +1,13 @@
 /** Small helpers shared by the line parsers. */
 
-const DIGITS = /^\d+$/;
-
 /** A kernel counter token: unsigned decimal digits only, else undefined (no `-1`, `1e3`, `0x10`, `12abc`). */
 export function toCount(token: string | undefined): number | undefined {
-  return token !== undefined && DIGITS.test(token) ? Number(token) : undefined;
+  if (token === undefined || token.length === 0) return undefined;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(token);
 }
 
 /** Lines of a /proc file: `\n` or `\r\n` separated, blank lines dropped. */
@@ -12,10 +15,25 @@ export function splitLines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
+const UNICODE_SPACE = /\s/;
+/** What the regex `\s` matches, with the ASCII cases first (a scan, not a regex: parsing is hot). */
+const isSpace = (line: string, i: number, c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(line.charAt(i)));
+
 /** Whitespace-separated fields, like Go's strings.Fields. */
 export function fields(line: string): string[] {
-  const trimmed = line.trim();
-  return trimmed === '' ? [] : trimmed.split(/\s+/);
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < line.length; i++) {
+    if (isSpace(line, i, line.charCodeAt(i))) {
+      if (start >= 0) {
+        out.push(line.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(line.slice(start));
+  return out;
 }
 
 /** A plain object parsed from JSON, or undefined (never throws). */

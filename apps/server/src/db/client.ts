@@ -19,6 +19,12 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Applies pending migrations; safe to call from several processes at once on PostgreSQL. */
   migrate(): Promise<void>;
+  /**
+   * A runner for one hot write statement (SQL with `$n` parameters, always the same text): on PostgreSQL it runs on
+   * `connections` connections of its own, so it never queues behind request queries, prepared once per connection
+   * under `name` (its plan is reused); on PGlite it runs as any query.
+   */
+  writer(name: string, connections: number): (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function openPglite(
     client,
     db,
     kind: 'pglite',
+    writer: () => async (text, values) => (await client.query<Record<string, unknown>>(text, values)).rows,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
     async close() {
       await client.close();
@@ -70,11 +77,17 @@ export async function openPglite(
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const writers: pg.Pool[] = [];
   await pool.query('select 1');
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
+    writer(name, connections) {
+      const own = new pg.Pool({ connectionString: url, max: connections });
+      writers.push(own);
+      return async (text, values) => (await own.query<Record<string, unknown>>({ name, text, values })).rows;
+    },
     async migrate() {
       // One migrator at a time across processes: a session-level advisory lock on a dedicated connection.
       const conn = await pool.connect();
@@ -86,7 +99,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         conn.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all(writers.map((w) => w.end()));
+      await pool.end();
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Db } from '../db/client.ts';
-import { findCollectorByKeyHash } from '../modules/collectors/collectors.queries.ts';
+import { findCollectorsByKeyHashes } from '../modules/collectors/collectors.queries.ts';
 import type { Tenant } from '../modules/tenants/tenants.queries.ts';
 import { findUserById, type Role, type UserRow } from '../modules/users/users.queries.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
@@ -98,6 +99,22 @@ export function createGuards(app: FastifyInstance, db: Db) {
     };
   }
 
+  // Agents' keys looked up together: the requests arriving in one tick share one query (nothing is cached, so a
+  // deleted collector or a rotated key is refused from the next request on).
+  const byKeyHash = new DataLoader<
+    { tenantId: string; apiKeyHash: string },
+    { id: string; name: string } | undefined,
+    string
+  >(
+    async (pairs) => {
+      const found = new Map(
+        (await findCollectorsByKeyHashes(db, pairs)).map((c) => [`${c.tenantId}|${c.apiKeyHash}`, c]),
+      );
+      return pairs.map((p) => found.get(`${p.tenantId}|${p.apiKeyHash}`));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: setImmediate },
+  );
+
   /** A collector's agent, by its API key; user tokens are refused here. */
   const agent: preHandlerAsyncHookHandler = async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
@@ -123,7 +140,7 @@ export function createGuards(app: FastifyInstance, db: Db) {
         { detail: 'Agent endpoints take a collector API key, not a user token.', code: 'authentication_failed' },
         { 'www-authenticate': 'ApiKey' },
       );
-    const collector = await findCollectorByKeyHash(db, request.tenant.id, sha256(key));
+    const collector = await byKeyHash.load({ tenantId: request.tenant.id, apiKeyHash: sha256(key) });
     if (!collector)
       throw new ApiError(
         401,

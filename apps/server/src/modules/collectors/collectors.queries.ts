@@ -70,13 +70,25 @@ export async function findCollectors(db: Db, tenantId: string, ids: readonly str
     .where(and(eq(collectors.tenantId, tenantId), sql`${collectors.id} = any(${sql.param([...ids])}::uuid[])`));
 }
 
-export async function findCollectorByKeyHash(db: Db, tenantId: string, apiKeyHash: string) {
-  const rows = await db
-    .select({ id: collectors.id, name: collectors.name })
+/** The collectors holding these (tenant, key hash) pairs, in one query; pairs with no collector are absent. */
+export async function findCollectorsByKeyHashes(
+  db: Db,
+  pairs: readonly { tenantId: string; apiKeyHash: string }[],
+): Promise<{ tenantId: string; apiKeyHash: string; id: string; name: string }[]> {
+  if (pairs.length === 0) return [];
+  return db
+    .select({
+      tenantId: collectors.tenantId,
+      apiKeyHash: collectors.apiKeyHash,
+      id: collectors.id,
+      name: collectors.name,
+    })
     .from(collectors)
-    .where(and(eq(collectors.tenantId, tenantId), eq(collectors.apiKeyHash, apiKeyHash)))
-    .limit(1);
-  return rows[0];
+    .where(
+      sql`(${collectors.tenantId}, ${collectors.apiKeyHash}) in (select * from unnest(${sql.param(
+        pairs.map((p) => p.tenantId),
+      )}::uuid[], ${sql.param(pairs.map((p) => p.apiKeyHash))}::text[]))`,
+    );
 }
 
 export async function insertCollector(
@@ -132,11 +144,22 @@ export async function deleteCollector(db: Db, tenantId: string, id: string): Pro
   });
 }
 
+const TOUCH_EVERY_MS = 5000;
+/** When this process last recorded contact, per database and collector (bounded: cleared when it grows large). */
+const touched = new WeakMap<Db, Map<string, number>>();
+
 /**
- * Records contact from the collector's agent. Skips the write when the stored contact is under 5 s old: status
- * resolution is minutes, and agents posting every round must not queue up on one row lock.
+ * Records contact from the collector's agent. Skips the write when the stored contact is under 5 s old (status
+ * resolution is minutes, and agents posting every round must not queue up on one row lock), and skips even the
+ * query when this process recorded it under 5 s ago.
  */
 export async function touchCollector(db: Db, tenantId: string, id: string, at = new Date()): Promise<void> {
+  let recent = touched.get(db);
+  if (!recent) touched.set(db, (recent = new Map()));
+  const last = recent.get(id);
+  if (last !== undefined && at.getTime() - last < TOUCH_EVERY_MS && at.getTime() >= last) return;
+  if (recent.size > 100_000) recent.clear();
+  recent.set(id, at.getTime());
   await db
     .update(collectors)
     .set({ lastSeen: at })
@@ -144,7 +167,7 @@ export async function touchCollector(db: Db, tenantId: string, id: string, at = 
       and(
         eq(collectors.tenantId, tenantId),
         eq(collectors.id, id),
-        or(isNull(collectors.lastSeen), lt(collectors.lastSeen, new Date(at.getTime() - 5000))),
+        or(isNull(collectors.lastSeen), lt(collectors.lastSeen, new Date(at.getTime() - TOUCH_EVERY_MS))),
       ),
     );
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { MetricSample, MetricsBatch } from '@xat/contracts';
 import type { RawMeasurement } from '@xat/procfs';
+import DataLoader from 'dataloader';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
@@ -8,21 +9,13 @@ import { touchCollector } from '../collectors/collectors.queries.ts';
 import { deleteCollectedData, updateCollectedDataSummary } from '../data/data.queries.ts';
 import { deleteStoredFile, discardFile } from '../data/file-store.ts';
 import { type ReceivedUpload, saveUpload } from '../data/upload.ts';
-import { type IngestResult, ingestSamples } from '../metrics/metrics.ingest.ts';
+import { type IngestResult, ingestSamples, type RawStateUpdate } from '../metrics/metrics.ingest.ts';
 import { decodeFile, parseCollectionFile } from './collection-file.ts';
-import {
-  findMetricBatch,
-  findRawRetentionDays,
-  findRawState,
-  insertMetricBatch,
-  upsertRawState,
-} from './ingest.queries.ts';
+import { findMetricBatch, findRawRetentionDays, findRawStates, insertMetricBatch } from './ingest.queries.ts';
 import { chainRounds, toStoredRound } from './raw-rounds.ts';
 
 /** Samples ahead of the server clock by more than this are refused (a collector with a wrong clock). */
 export const MAX_FUTURE_SECONDS = 600;
-/** A trickle session ends when its collector was silent this long (REFERENCE 1.4). */
-export const SESSION_GAP_SECONDS = 120;
 const FILE_CHUNK = 2000;
 const RETENTION_CACHE_MS = 30_000;
 
@@ -63,13 +56,28 @@ export async function acceptedRange(db: Db, tenantId: string, nowMs = Date.now()
 const collectorGone = () =>
   new ApiError(401, { detail: 'Invalid API key', code: 'authentication_failed' }, { 'www-authenticate': 'ApiKey' });
 
-async function store(db: Db, tenantId: string, collectorId: string, samples: readonly MetricSample[]) {
-  const total: IngestResult = { written: 0, duplicates: 0 };
+/** Stores samples in chunks; a raw-rounds state moves with the last chunk, once everything before it is stored. */
+async function store(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  samples: readonly MetricSample[],
+  rawState?: RawStateUpdate,
+) {
+  const total: IngestResult & { sessionId?: string } = { written: 0, duplicates: 0 };
   try {
-    for (let i = 0; i < samples.length; i += FILE_CHUNK) {
-      const part = await ingestSamples(db, tenantId, collectorId, samples.slice(i, i + FILE_CHUNK));
+    for (let i = 0; i < samples.length || (i === 0 && rawState); i += FILE_CHUNK) {
+      const last = i + FILE_CHUNK >= samples.length;
+      const part = await ingestSamples(
+        db,
+        tenantId,
+        collectorId,
+        samples.slice(i, i + FILE_CHUNK),
+        last && rawState ? { rawState } : {},
+      );
       total.written += part.written;
       total.duplicates += part.duplicates;
+      if (part.sessionId) total.sessionId = part.sessionId;
     }
   } catch (err) {
     if (isForeignKeyViolation(err)) throw collectorGone();
@@ -134,6 +142,27 @@ export interface RawOutcome extends IngestResult {
   sessionId: string;
 }
 
+type StateKey = { tenantId: string; collectorId: string };
+const stateLoaders = new WeakMap<Db, DataLoader<StateKey, unknown, string>>();
+
+/** A collector's stored previous round; the requests of one tick share one query (nothing cached between ticks). */
+function loadRawState(db: Db, key: StateKey): Promise<unknown> {
+  let loader = stateLoaders.get(db);
+  if (!loader) {
+    loader = new DataLoader<StateKey, unknown, string>(
+      async (keys) => {
+        const found = new Map(
+          (await findRawStates(db, keys)).map((r) => [`${r.tenantId}|${r.collectorId}`, r.lastRound]),
+        );
+        return keys.map((k) => found.get(`${k.tenantId}|${k.collectorId}`));
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: setImmediate },
+    );
+    stateLoaders.set(db, loader);
+  }
+  return loader.load(key);
+}
+
 /** Raw rounds (the original format): chained with the collector's previous round, which is then moved forward. */
 export async function ingestRawRounds(
   db: Db,
@@ -143,18 +172,13 @@ export async function ingestRawRounds(
   opts: { refuseUnusableAs?: string } = {},
 ): Promise<RawOutcome> {
   const range = await acceptedRange(db, tenantId);
-  const previous = toStoredRound(await findRawState(db, tenantId, collectorId));
+  const previous = toStoredRound(await loadRawState(db, { tenantId, collectorId }));
   const chained = chainRounds(measurements, previous, range.contains);
   if (opts.refuseUnusableAs && chained.accepted === 0) throw unusableRounds(opts.refuseUnusableAs, chained, range);
-  const result = await store(db, tenantId, collectorId, chained.samples);
-  // Moved only after the samples are stored: a request that failed (5xx) and is retried chains from the same round.
-  let sessionId: string;
-  try {
-    sessionId = await upsertRawState(db, tenantId, collectorId, chained.last, SESSION_GAP_SECONDS);
-  } catch (err) {
-    if (isForeignKeyViolation(err)) throw collectorGone();
-    throw err;
-  }
+  // The state moves in the statement that stores the samples: a request that failed (5xx) and is retried chains
+  // from the same round.
+  const { sessionId, ...result } = await store(db, tenantId, collectorId, chained.samples, { lastRound: chained.last });
+  if (!sessionId) throw new Error('the raw-rounds state was not recorded');
   await touchCollector(db, tenantId, collectorId);
   return {
     ...result,

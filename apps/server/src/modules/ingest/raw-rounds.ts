@@ -35,13 +35,13 @@ export function hasHostData(round: ParsedRound): boolean {
   return Boolean(round.stat || round.meminfo || round.netDev?.length || round.diskstats || round.statfs);
 }
 
-const pick = <T extends object>(object: T, keys: readonly string[]) => {
-  const out: Record<string, unknown> = {};
+/** `into` with the keys' values of `object` that are defined (objects are built, never spread: ~3 µs each on Node 20). */
+const pick = <R extends object>(into: R, object: object, keys: readonly string[]): R => {
   for (const key of keys) {
     const value = (object as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = value;
+    if (value !== undefined) (into as Record<string, unknown>)[key] = value;
   }
-  return out;
+  return into;
 };
 
 /** The interval as the storage contract's sample (device fields by the contract's names, gaps left out). */
@@ -49,11 +49,11 @@ export function intervalToSample(interval: Interval): MetricSample {
   return {
     timestamp: interval.timestamp,
     interval_seconds: interval.seconds,
-    host: { ...interval.host },
-    cpus: interval.cpus.map((c) => ({ cpu: c.cpu, ...pick(c, CPU_FIELDS) })),
-    disks: interval.disks.map((d) => ({ name: d.name, ...pick(d, DISK_FIELDS) })),
-    interfaces: interval.interfaces.map((n) => ({ name: n.name, ...pick(n, NET_FIELDS) })),
-    filesystems: interval.filesystems.map((f) => ({ mount_point: f.mount_point, ...pick(f, FS_FIELDS) })),
+    host: Object.assign({}, interval.host),
+    cpus: interval.cpus.map((c) => pick({ cpu: c.cpu }, c, CPU_FIELDS)),
+    disks: interval.disks.map((d) => pick({ name: d.name }, d, DISK_FIELDS)),
+    interfaces: interval.interfaces.map((n) => pick({ name: n.name }, n, NET_FIELDS)),
+    filesystems: interval.filesystems.map((f) => pick({ mount_point: f.mount_point }, f, FS_FIELDS)),
   };
 }
 
@@ -83,13 +83,22 @@ export function chainRounds(
   let unparseable = 0;
   let outOfRange = 0;
   for (const [timestamp, raw] of byTimestamp) {
-    const round = parseRound(raw);
+    // /proc/cpuinfo (the largest subsystem) gives no series: not parsed here.
+    const round = parseRound(raw.filter((m) => !NOT_KEPT.has(m.subsystem)));
     if (!round || !hasHostData(round)) unparseable++;
     else if (!accept(timestamp)) outOfRange++;
     else items.push({ timestamp, round, raw });
   }
   const accepted = items.length;
-  const seed = previous && parseRound(previous.measurements.map((m) => ({ ...m, timestamp: previous.timestamp })));
+  const seed =
+    previous &&
+    parseRound(
+      previous.measurements.map((m) => ({
+        timestamp: previous.timestamp,
+        subsystem: m.subsystem,
+        measurement: m.measurement,
+      })),
+    );
   // The stored round sorts before a request round of the same timestamp, which then pairs with it at Δt = 0: no sample.
   if (seed) items.push({ timestamp: previous.timestamp, round: seed });
   items.sort((a, b) => a.timestamp - b.timestamp || (a.raw ? 1 : 0) - (b.raw ? 1 : 0));

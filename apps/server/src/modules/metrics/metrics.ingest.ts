@@ -1,106 +1,81 @@
-import { CPU_FIELDS, DISK_FIELDS, FS_FIELDS, HOST_FIELDS, type MetricSample, NET_FIELDS } from '@xat/contracts';
+import {
+  CPU_FIELDS,
+  DISK_FIELDS,
+  FS_FIELDS,
+  HOST_FIELDS,
+  type HostField,
+  type MetricSample,
+  NET_FIELDS,
+} from '@xat/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
-import { ensurePartitions, type PartitionedTable } from './partitions.ts';
+import { ensurePartitions } from './partitions.ts';
 
 export interface IngestResult {
   written: number;
   duplicates: number;
 }
 
+/** A trickle session ends when its collector was silent this long (REFERENCE 1.4). */
+export const SESSION_GAP_SECONDS = 120;
+
 /** One caller's samples of one collector. */
 interface Part {
   tenantId: string;
   collectorId: string;
   samples: MetricSample[];
+  rawState?: RawStateUpdate;
 }
 
-type Column = { name: string; type: 'float8' | 'int4' | 'text' | 'uuid'; values: unknown[] };
+const PARTITIONED_SERIES = ['metric_samples', 'metric_cpus', 'metric_disks', 'metric_net', 'metric_fs'] as const;
+
+type ColumnType = 'float8' | 'int4' | 'text' | 'uuid';
+interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
 
 const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/**
- * INSERT … SELECT FROM unnest(arrays): one statement for any number of rows and collectors, on PGlite and PostgreSQL
- * alike. Rows whose key exists are skipped; returns the keys actually written.
- */
-async function insertUnnest(db: Db, table: PartitionedTable, columns: Column[], returning: boolean) {
-  if ((columns[0]?.values.length ?? 0) === 0) return [];
-  const names = columns.map((c) => `"${c.name}"`).join(', ');
-  const selects = columns.map((c, i) => (c.name === 'ts' ? `to_timestamp(u.c${i})` : `u.c${i}`)).join(', ');
-  const arrays = sql.join(
-    columns.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`),
-    sql`, `,
-  );
-  const aliases = columns.map((_, i) => `c${i}`).join(', ');
-  return queryRows<{ tenant_id: string; collector_id: string; t: number }>(
-    db,
-    sql`insert into ${sql.identifier(table)} (${sql.raw(names)})
-        select ${sql.raw(selects)} from unnest(${arrays}) as u(${sql.raw(aliases)})
-        on conflict do nothing
-        ${sql.raw(returning ? 'returning tenant_id, collector_id, extract(epoch from ts)::float8 as t' : '')}`,
-  );
-}
+const KEY_COLUMNS: ColumnSpec[] = [
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'collector_id', type: 'uuid' },
+  { name: 'ts', type: 'float8' },
+];
+const floats = (names: readonly string[]): ColumnSpec[] => names.map((name) => ({ name, type: 'float8' }));
 
-/** Columnar arrays of the host rows of `parts`, deduplicated per (collector, timestamp) — the last one wins. */
-function hostColumns(parts: readonly Part[]): Column[] {
-  const tenants: string[] = [];
-  const collectorIds: string[] = [];
-  const ts: number[] = [];
-  const interval: (number | null)[] = [];
-  const fields = HOST_FIELDS.map(() => [] as (number | null)[]);
-  for (const part of parts) {
-    for (const s of part.samples) {
-      tenants.push(part.tenantId);
-      collectorIds.push(part.collectorId);
-      ts.push(s.timestamp);
-      interval.push(numberOrNull(s.interval_seconds));
-      HOST_FIELDS.forEach((f, i) => fields[i]?.push(numberOrNull(s.host[f])));
-    }
-  }
-  return [
-    { name: 'tenant_id', type: 'uuid', values: tenants },
-    { name: 'collector_id', type: 'uuid', values: collectorIds },
-    { name: 'ts', type: 'float8', values: ts },
-    { name: 'interval_seconds', type: 'float8', values: interval },
-    ...HOST_FIELDS.map((f, i) => ({ name: f, type: 'float8' as const, values: fields[i] ?? [] })),
-  ];
-}
+const HOST_COLUMNS: ColumnSpec[] = [...KEY_COLUMNS, ...floats(['interval_seconds', ...HOST_FIELDS])];
 
-/** One row per (written sample, device) as columnar arrays. */
-function deviceColumns<D extends Record<string, unknown>>(
-  parts: readonly Part[],
-  pick: (s: MetricSample) => readonly D[] | undefined,
-  key: { name: string; type: 'int4' | 'text'; of: (d: D) => unknown },
-  fields: readonly string[],
-): Column[] {
-  const tenants: string[] = [];
-  const collectorIds: string[] = [];
-  const ts: number[] = [];
-  const keys: unknown[] = [];
-  const values = fields.map(() => [] as unknown[]);
-  for (const part of parts) {
-    for (const s of part.samples) {
-      const seen = new Set<unknown>();
-      for (const d of pick(s) ?? []) {
-        const k = key.of(d);
-        if (seen.has(k)) continue; // a device listed twice in one sample: keep the first
-        seen.add(k);
-        tenants.push(part.tenantId);
-        collectorIds.push(part.collectorId);
-        ts.push(s.timestamp);
-        keys.push(k);
-        fields.forEach((f, i) => values[i]?.push(numberOrNull(d[f])));
-      }
-    }
-  }
-  return [
-    { name: 'tenant_id', type: 'uuid', values: tenants },
-    { name: 'collector_id', type: 'uuid', values: collectorIds },
-    { name: 'ts', type: 'float8', values: ts },
-    { name: key.name, type: key.type, values: keys },
-    ...fields.map((f, i) => ({ name: f, type: 'float8' as const, values: values[i] ?? [] })),
-  ];
-}
+type Device = Record<string, unknown>;
+const DEVICE_TABLES = [
+  { table: 'metric_cpus', pick: (s: MetricSample) => s.cpus, key: 'cpu', keyType: 'int4', fields: CPU_FIELDS },
+  { table: 'metric_disks', pick: (s: MetricSample) => s.disks, key: 'name', keyType: 'text', fields: DISK_FIELDS },
+  { table: 'metric_net', pick: (s: MetricSample) => s.interfaces, key: 'name', keyType: 'text', fields: NET_FIELDS },
+  {
+    table: 'metric_fs',
+    pick: (s: MetricSample) => s.filesystems,
+    key: 'mount_point',
+    keyType: 'text',
+    fields: FS_FIELDS,
+  },
+] as const satisfies readonly {
+  table: string;
+  pick: (s: MetricSample) => readonly Device[] | undefined;
+  key: string;
+  keyType: ColumnType;
+  fields: readonly string[];
+}[];
+const deviceColumns = (d: (typeof DEVICE_TABLES)[number]): ColumnSpec[] => [
+  ...KEY_COLUMNS,
+  { name: d.key, type: d.keyType },
+  ...floats(d.fields),
+];
+
+const STATE_COLUMNS: ColumnSpec[] = [
+  { name: 'tenant_id', type: 'uuid' },
+  { name: 'collector_id', type: 'uuid' },
+  { name: 'last_round', type: 'text' },
+];
 
 const ROLLUPS = [
   { table: 'metric_rollup_1m', seconds: 60 },
@@ -108,196 +83,302 @@ const ROLLUPS = [
 ] as const;
 
 /**
- * Recomputes, from the raw rows, the 1-minute and 1-hour buckets each collector's written samples touch (late data
- * included). Runs after the rows are committed and under a per-collector lock taken in a stable order, so the last
- * recompute of a bucket always sees every committed row — also when several server processes ingest.
+ * The one statement a flush runs. Its text never changes (every part is there, empty arrays give no rows), so
+ * PostgreSQL prepares and plans it once per connection; every column is one array parameter, in the order of
+ * HOST_COLUMNS, then each device table's columns, then STATE_COLUMNS.
+ *
+ * - `ins`: the host rows; a (collector, timestamp) already stored is skipped. Returns what it wrote.
+ * - `d0`…`d3`: the device rows of the host rows `ins` wrote (a retried sample's devices are not written twice).
+ * - `r0`, `r1`: the 1-minute and 1-hour buckets those same rows fall in: the sample count and, per field, the sum and
+ *   count of the non-null values and the maximum are added (avg_<f> is generated from sum and count). Late data lands
+ *   in its old bucket the same way. Rows are upserted in key order, so two flushes never wait on each other in a cycle.
+ * - `st`: the raw-rounds state of each collector (one row per collector: the newest round wins, in the table as in
+ *   the statement, so two requests racing cannot move it back), with its trickle session.
  */
-async function refreshRollups(
-  db: Db,
-  ranges: Map<string, { tenantId: string; collectorId: string; min: number; max: number }>,
-) {
-  if (ranges.size === 0) return;
-  const list = [...ranges.values()].sort((a, b) => a.collectorId.localeCompare(b.collectorId));
-  await db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtext(c)) from unnest(${sql.param(list.map((r) => r.collectorId))}::text[]) as c`,
-    );
-    for (const { table, seconds } of ROLLUPS) {
-      const from = list.map((r) => Math.floor(r.min / seconds) * seconds);
-      const to = list.map((r) => Math.floor(r.max / seconds) * seconds + seconds);
-      const aggregates = HOST_FIELDS.map((f) => `avg(s."${f}"), max(s."${f}")`).join(', ');
-      const columns = HOST_FIELDS.map((f) => `"avg_${f}", "max_${f}"`).join(', ');
-      const updates = HOST_FIELDS.map((f) => `"avg_${f}" = excluded."avg_${f}", "max_${f}" = excluded."max_${f}"`).join(
-        ', ',
-      );
-      await tx.execute(sql`
-        insert into ${sql.identifier(table)} (tenant_id, collector_id, bucket, samples, ${sql.raw(columns)})
-        select s.tenant_id, s.collector_id, to_timestamp(floor(extract(epoch from s.ts) / ${seconds}) * ${seconds}) as bucket,
-               count(*)::int, ${sql.raw(aggregates)}
-        from unnest(${sql.param(list.map((r) => r.tenantId))}::uuid[], ${sql.param(list.map((r) => r.collectorId))}::uuid[],
-                    ${sql.param(from)}::float8[], ${sql.param(to)}::float8[]) as r(t, c, f, e)
-        join metric_samples s on s.tenant_id = r.t and s.collector_id = r.c
-                             and s.ts >= to_timestamp(r.f) and s.ts < to_timestamp(r.e)
-        group by s.tenant_id, s.collector_id, bucket
-        on conflict (tenant_id, collector_id, bucket) do update set samples = excluded.samples, ${sql.raw(updates)}`);
-    }
-  });
+const STATEMENT = (() => {
+  let next = 1;
+  const unnest = (columns: readonly ColumnSpec[], alias: string) =>
+    `unnest(${columns.map((c) => `$${next++}::${c.type}[]`).join(', ')}) as ${alias}(${columns
+      .map((_, i) => `c${i}`)
+      .join(', ')})`;
+  const select = (columns: readonly ColumnSpec[]) =>
+    columns.map((c, i) => (c.name === 'ts' ? `to_timestamp(u.c${i})` : `u.c${i}`)).join(', ');
+  const names = (columns: readonly ColumnSpec[]) => columns.map((c) => `"${c.name}"`).join(', ');
+
+  const ctes = [
+    `ins as (
+      insert into metric_samples (${names(HOST_COLUMNS)})
+      select ${select(HOST_COLUMNS)} from ${unnest(HOST_COLUMNS, 'u')}
+      on conflict do nothing
+      returning *)`,
+  ];
+  for (const [i, d] of DEVICE_TABLES.entries()) {
+    const columns = deviceColumns(d);
+    ctes.push(`d${i} as (
+      insert into "${d.table}" (${names(columns)})
+      select ${select(columns)} from ${unnest(columns, 'u')}
+      where (u.c0, u.c1, to_timestamp(u.c2)) in (select tenant_id, collector_id, ts from ins)
+      on conflict do nothing)`);
+  }
+  for (const [i, { table, seconds }] of ROLLUPS.entries()) {
+    const columns = HOST_FIELDS.map((f) => `"sum_${f}", "n_${f}", "max_${f}"`).join(', ');
+    const aggregates = HOST_FIELDS.map((f) => `coalesce(sum("${f}"), 0), count("${f}")::int, max("${f}")`).join(', ');
+    const merge = HOST_FIELDS.map(
+      (f) =>
+        `"sum_${f}" = r."sum_${f}" + excluded."sum_${f}", "n_${f}" = r."n_${f}" + excluded."n_${f}", ` +
+        `"max_${f}" = greatest(r."max_${f}", excluded."max_${f}")`,
+    ).join(', ');
+    ctes.push(`r${i} as (
+      insert into "${table}" as r (tenant_id, collector_id, bucket, samples, ${columns})
+      select tenant_id, collector_id, date_bin('${seconds} seconds', ts, timestamptz 'epoch') as bucket,
+             count(*)::int, ${aggregates}
+      from ins group by 1, 2, 3 order by 1, 2, 3
+      on conflict (tenant_id, collector_id, bucket) do update set samples = r.samples + excluded.samples, ${merge})`);
+  }
+  ctes.push(`st as (
+    insert into collector_raw_state as s (tenant_id, collector_id, last_round, session_id, updated_at)
+    select u.c0, u.c1, u.c2::jsonb, gen_random_uuid(), now() from ${unnest(STATE_COLUMNS, 'u')}
+    on conflict (tenant_id, collector_id) do update set
+      last_round = case
+        when s.last_round = 'null'::jsonb
+          or (excluded.last_round ->> 'timestamp')::float8 > (s.last_round ->> 'timestamp')::float8
+        then excluded.last_round else s.last_round end,
+      session_id = case
+        when s.updated_at < now() - make_interval(secs => ${SESSION_GAP_SECONDS}) then excluded.session_id
+        else s.session_id end,
+      updated_at = now()
+    returning collector_id, session_id)`);
+  return `with ${ctes.join(',\n')}
+    select collector_id::text as c, extract(epoch from ts)::float8 as t, null::text as s from ins
+    union all select collector_id::text, null, session_id::text from st`;
+})();
+
+/** The samples of a flush that are written: one per (collector, timestamp), the first part holding it wins. */
+function firstOccurrences(parts: readonly Part[]): Part[] {
+  const seen = new Set<string>();
+  return parts.map((p) => ({
+    ...p,
+    samples: p.samples.filter((s) => {
+      const key = `${p.tenantId}|${p.collectorId}|${s.timestamp}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  }));
 }
 
-/** Writes the parts of one flush: rows in one transaction, then the rollups; returns what each part wrote. */
-async function writeParts(db: Db, parts: readonly Part[]): Promise<IngestResult[]> {
-  const timestamps = parts.flatMap((p) => p.samples.map((s) => s.timestamp));
-  // Partitions first, outside the transaction: their creation must not roll back with a failed write.
-  for (const table of ['metric_samples', 'metric_cpus', 'metric_disks', 'metric_net', 'metric_fs'] as const)
-    await ensurePartitions(db, table, timestamps);
-  for (const { table } of ROLLUPS) await ensurePartitions(db, table, timestamps);
+/** The host rows of `parts` as one array per HOST_COLUMNS entry. */
+function hostArrays(parts: readonly Part[]): unknown[][] {
+  const arrays: unknown[][] = HOST_COLUMNS.map(() => []);
+  for (const part of parts) {
+    for (const s of part.samples) {
+      arrays[0]?.push(part.tenantId);
+      arrays[1]?.push(part.collectorId);
+      arrays[2]?.push(s.timestamp);
+      arrays[3]?.push(numberOrNull(s.interval_seconds));
+      for (let i = 0; i < HOST_FIELDS.length; i++)
+        arrays[4 + i]?.push(numberOrNull(s.host[HOST_FIELDS[i] as HostField]));
+    }
+  }
+  return arrays;
+}
 
-  const writtenKeys = await db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
-    const rows = await insertUnnest(tx, 'metric_samples', hostColumns(parts), true);
-    const written = new Set(rows.map((r) => `${r.collector_id}|${Number(r.t)}`));
-    const writtenParts = parts.map((p) => ({
-      ...p,
-      samples: p.samples.filter((s) => written.has(`${p.collectorId}|${s.timestamp}`)),
-    }));
-    await insertUnnest(
-      tx,
-      'metric_cpus',
-      deviceColumns(writtenParts, (s) => s.cpus, { name: 'cpu', type: 'int4', of: (d) => d.cpu }, CPU_FIELDS),
-      false,
-    );
-    await insertUnnest(
-      tx,
-      'metric_disks',
-      deviceColumns(writtenParts, (s) => s.disks, { name: 'name', type: 'text', of: (d) => d.name }, DISK_FIELDS),
-      false,
-    );
-    await insertUnnest(
-      tx,
-      'metric_net',
-      deviceColumns(writtenParts, (s) => s.interfaces, { name: 'name', type: 'text', of: (d) => d.name }, NET_FIELDS),
-      false,
-    );
-    await insertUnnest(
-      tx,
-      'metric_fs',
-      deviceColumns(
-        writtenParts,
-        (s) => s.filesystems,
-        { name: 'mount_point', type: 'text', of: (d) => d.mount_point },
-        FS_FIELDS,
-      ),
-      false,
-    );
-    return written;
-  });
-
-  const ranges = new Map<string, { tenantId: string; collectorId: string; min: number; max: number }>();
-  for (const p of parts) {
-    for (const s of p.samples) {
-      if (!writtenKeys.has(`${p.collectorId}|${s.timestamp}`)) continue;
-      const r = ranges.get(p.collectorId);
-      if (!r)
-        ranges.set(p.collectorId, {
-          tenantId: p.tenantId,
-          collectorId: p.collectorId,
-          min: s.timestamp,
-          max: s.timestamp,
-        });
-      else {
-        r.min = Math.min(r.min, s.timestamp);
-        r.max = Math.max(r.max, s.timestamp);
+/** One row per (sample, device) of one device table, as one array per column. */
+function deviceArrays(parts: readonly Part[], d: (typeof DEVICE_TABLES)[number]): unknown[][] {
+  const arrays: unknown[][] = deviceColumns(d).map(() => []);
+  for (const part of parts) {
+    for (const s of part.samples) {
+      const seen = new Set<unknown>();
+      for (const device of d.pick(s) ?? []) {
+        const k = (device as Device)[d.key];
+        if (seen.has(k)) continue; // a device listed twice in one sample: keep the first
+        seen.add(k);
+        arrays[0]?.push(part.tenantId);
+        arrays[1]?.push(part.collectorId);
+        arrays[2]?.push(s.timestamp);
+        arrays[3]?.push(k);
+        for (let i = 0; i < d.fields.length; i++)
+          arrays[4 + i]?.push(numberOrNull((device as Device)[d.fields[i] as string]));
       }
     }
   }
-  await refreshRollups(db, ranges);
+  return arrays;
+}
+
+/** A collector's raw-rounds state, moved forward in the statement that writes its samples. */
+export interface RawStateUpdate {
+  /** The round the collector's next request chains from; undefined keeps the stored one. */
+  lastRound: { timestamp: number } | undefined;
+}
+
+/** The states of a flush, one per collector (its newest round), as one array per STATE_COLUMNS entry. */
+function stateArrays(parts: readonly Part[]): unknown[][] {
+  const latest = new Map<string, { part: Part; state: RawStateUpdate }>();
+  const tsOf = (s: RawStateUpdate) => s.lastRound?.timestamp ?? Number.NEGATIVE_INFINITY;
+  for (const part of parts) {
+    if (!part.rawState) continue;
+    const key = `${part.tenantId}|${part.collectorId}`;
+    const held = latest.get(key);
+    if (!held || tsOf(part.rawState) > tsOf(held.state)) latest.set(key, { part, state: part.rawState });
+  }
+  const rows = [...latest.values()].sort((a, b) => a.part.collectorId.localeCompare(b.part.collectorId));
+  return [
+    rows.map((r) => r.part.tenantId),
+    rows.map((r) => r.part.collectorId),
+    rows.map((r) => JSON.stringify(r.state.lastRound ?? null)),
+  ];
+}
+
+interface PartResult extends IngestResult {
+  sessionId?: string;
+}
+
+/** Runs a statement with `$n` parameters; returns its rows. */
+export type RunStatement = (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Through Drizzle: the text split at its `$n` placeholders, each bound as a parameter (not prepared). */
+const viaDrizzle =
+  (db: Db): RunStatement =>
+  (text, values) => {
+    const pieces = text.split(/\$(\d+)/);
+    const chunks: SQL[] = [];
+    pieces.forEach((piece, i) => chunks.push(i % 2 === 0 ? sql.raw(piece) : sql`${values[Number(piece) - 1]}`));
+    return queryRows<Record<string, unknown>>(db, sql.join(chunks));
+  };
+
+/**
+ * Writes the parts of one flush in ONE statement (see STATEMENT): one round trip per flush however many requests
+ * share it; atomic, so a failure writes nothing.
+ */
+async function writeParts(db: Db, run: RunStatement, parts: readonly Part[]): Promise<PartResult[]> {
+  const unique = firstOccurrences(parts);
+  const timestamps = unique.flatMap((p) => p.samples.map((s) => s.timestamp));
+  // Partitions first, outside the statement: their creation must not roll back with a failed write.
+  for (const table of [...PARTITIONED_SERIES, ...ROLLUPS.map((r) => r.table)])
+    await ensurePartitions(db, table, timestamps);
+
+  const values = [
+    ...hostArrays(unique),
+    ...DEVICE_TABLES.flatMap((d) => deviceArrays(unique, d)),
+    ...stateArrays(parts),
+  ];
+  const rows = (await run(STATEMENT, values)) as { c: string; t: number | null; s: string | null }[];
+  const written = new Set<string>();
+  const sessions = new Map<string, string>();
+  for (const r of rows) {
+    if (r.s !== null) sessions.set(r.c, r.s);
+    else written.add(`${r.c}|${Number(r.t)}`);
+  }
   // A timestamp sent twice in one flush is written once: the first part holding it gets the credit.
-  const credited = new Set<string>();
-  return parts.map((p) => {
-    let written = 0;
-    for (const s of p.samples) {
-      const key = `${p.collectorId}|${s.timestamp}`;
-      if (writtenKeys.has(key) && !credited.has(key)) {
-        credited.add(key);
-        written++;
-      }
-    }
-    return { written, duplicates: p.samples.length - written };
+  return unique.map((p, i) => {
+    let n = 0;
+    for (const s of p.samples) if (written.has(`${p.collectorId}|${s.timestamp}`)) n++;
+    const sessionId = sessions.get(p.collectorId);
+    return { written: n, duplicates: (parts[i]?.samples.length ?? 0) - n, ...(sessionId ? { sessionId } : {}) };
   });
 }
 
 /**
- * Group commit: while one flush is being written, new requests queue up, and the next flush writes all of them in
- * one transaction. At low load a request is written at once; under load many agents share one round of statements.
+ * Group commit: while a flush is being written, new requests queue up, and the next flush writes all of them in one
+ * statement. At low load a request is written at once; under load many agents share one round trip. Up to
+ * `concurrency` flushes run at once (on PostgreSQL two: one builds its arrays while the other is in the database).
  */
 class IngestQueue {
-  private pending: { part: Part; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }[] = [];
-  private flushing = false;
+  private pending: { part: Part; resolve: (r: PartResult) => void; reject: (e: unknown) => void }[] = [];
+  private running = 0;
 
   constructor(
     private readonly db: Db,
+    private readonly run: RunStatement,
+    private readonly concurrency: number,
     private readonly maxSamplesPerFlush = 20_000,
   ) {}
 
-  submit(part: Part): Promise<IngestResult> {
+  submit(part: Part): Promise<PartResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ part, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.running < this.concurrency) void this.drain();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length > 0) {
-      const batch: typeof this.pending = [];
-      let samples = 0;
-      while (this.pending.length > 0 && (batch.length === 0 || samples < this.maxSamplesPerFlush)) {
-        const next = this.pending.shift();
-        if (!next) break;
-        batch.push(next);
-        samples += next.part.samples.length;
-      }
-      try {
-        const results = await writeParts(
-          this.db,
-          batch.map((b) => b.part),
-        );
-        batch.forEach((b, i) => b.resolve(results[i] ?? { written: 0, duplicates: b.part.samples.length }));
-      } catch (err) {
-        if (batch.length === 1) batch[0]?.reject(err);
-        else {
-          // One bad part must not fail its neighbours: retry each on its own.
-          for (const b of batch)
-            await writeParts(this.db, [b.part]).then((r) => b.resolve(r[0] ?? { written: 0, duplicates: 0 }), b.reject);
+  private async drain(): Promise<void> {
+    this.running++;
+    try {
+      while (this.pending.length > 0) {
+        const batch: typeof this.pending = [];
+        let samples = 0;
+        while (this.pending.length > 0 && (batch.length === 0 || samples < this.maxSamplesPerFlush)) {
+          const next = this.pending.shift();
+          if (!next) break;
+          batch.push(next);
+          samples += next.part.samples.length;
+        }
+        try {
+          const results = await writeParts(
+            this.db,
+            this.run,
+            batch.map((b) => b.part),
+          );
+          batch.forEach((b, i) => b.resolve(results[i] ?? { written: 0, duplicates: b.part.samples.length }));
+        } catch (err) {
+          if (batch.length === 1) batch[0]?.reject(err);
+          else {
+            // One bad part must not fail its neighbours: retry each on its own.
+            for (const b of batch)
+              await writeParts(this.db, this.run, [b.part]).then(
+                (r) => b.resolve(r[0] ?? { written: 0, duplicates: 0 }),
+                b.reject,
+              );
+          }
         }
       }
+    } finally {
+      this.running--;
     }
-    this.flushing = false;
   }
 }
 
 const queues = new WeakMap<Db, IngestQueue>();
 
 /**
- * Stores interval samples of one collector: host rows and per-CPU/disk/interface/filesystem rows in one transaction
- * (shared with other requests in flight), then the rollups. A sample whose (collector, timestamp) is already stored
- * is counted as a duplicate, not stored again; inside one call a repeated timestamp keeps its last sample.
+ * How ingest runs on `db`: how many flushes may run at once (default 1; PostgreSQL gains from more — one builds its
+ * arrays while another is in the database; PGlite runs one statement at a time anyway), and how its statement is
+ * run (default: through Drizzle, planned every time; a driver's prepared statement saves the planning).
+ */
+export function configureIngest(db: Db, opts: { concurrency: number; run?: RunStatement }): void {
+  queues.set(db, new IngestQueue(db, opts.run ?? viaDrizzle(db), Math.max(1, Math.floor(opts.concurrency))));
+}
+
+/**
+ * Stores interval samples of one collector: host rows, per-CPU/disk/interface/filesystem rows and the rollups in one
+ * statement (shared with other requests in flight). A sample whose (collector, timestamp) is already stored is
+ * counted as a duplicate, not stored again; inside one call a repeated timestamp keeps its last sample. With
+ * `rawState`, the collector's raw-rounds state moves forward in the same statement and its session id is returned.
  */
 export async function ingestSamples(
   db: Db,
   tenantId: string,
   collectorId: string,
   samples: readonly MetricSample[],
-): Promise<IngestResult> {
-  if (samples.length === 0) return { written: 0, duplicates: 0 };
+  opts: { rawState?: RawStateUpdate } = {},
+): Promise<IngestResult & { sessionId?: string }> {
+  if (samples.length === 0 && !opts.rawState) return { written: 0, duplicates: 0 };
   const byTs = new Map<number, MetricSample>();
   for (const s of samples) byTs.set(s.timestamp, s);
   let queue = queues.get(db);
   if (!queue) {
-    queue = new IngestQueue(db);
+    queue = new IngestQueue(db, viaDrizzle(db), 1);
     queues.set(db, queue);
   }
-  const result = await queue.submit({ tenantId, collectorId, samples: [...byTs.values()] });
-  return { written: result.written, duplicates: samples.length - result.written };
+  const result = await queue.submit({
+    tenantId,
+    collectorId,
+    samples: [...byTs.values()],
+    ...(opts.rawState ? { rawState: opts.rawState } : {}),
+  });
+  return {
+    written: result.written,
+    duplicates: samples.length - result.written,
+    ...(result.sessionId ? { sessionId: result.sessionId } : {}),
+  };
 }
