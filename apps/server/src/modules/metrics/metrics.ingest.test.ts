@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, getApp } from '../../../test/helpers.ts';
 import { queryRows } from '../../db/client.ts';
-import { ingestSamples } from './metrics.ingest.ts';
+import { configureIngest, ingestSamples } from './metrics.ingest.ts';
 
 // An hour boundary in the recent past, so retention never drops what the test writes.
 const T0 = Math.floor(Date.now() / 3_600_000) * 3600 - 3600;
@@ -109,5 +109,61 @@ describe('ingestSamples', () => {
       );
       expect(left[0]?.n, table).toBe(0);
     }
+  });
+
+  it('averages each rollup field over the samples that have it (a gap is not a zero)', async () => {
+    const { t, db, collectorId } = await setup();
+    await ingestSamples(db, t.id, collectorId, [
+      sample(T0, 10, { host: { cpu_busy: 10, mem_used_kb: 100 } }),
+      sample(T0 + 10, 20, { host: { cpu_busy: 20 } }), // no memory figure in this round
+    ]);
+    await ingestSamples(db, t.id, collectorId, [sample(T0 + 20, 60, { host: { cpu_busy: 60, mem_used_kb: 400 } })]);
+    const rows = await queryRows<{ samples: number; busy: number; mem: number; mem_max: number; rx: number | null }>(
+      db,
+      sql`select samples, avg_cpu_busy as busy, avg_mem_used_kb as mem, max_mem_used_kb as mem_max, avg_net_rx_bps as rx
+      from metric_rollup_1m where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(rows).toEqual([{ samples: 3, busy: 30, mem: 250, mem_max: 400, rx: null }]);
+  });
+
+  it('writes the same through Drizzle as through the prepared statement', async () => {
+    const { t, db, collectorId } = await setup();
+    const { database } = await getApp();
+    // This file's own module instance: unprepared path first, then the app's prepared one again.
+    configureIngest(db, { concurrency: 1 });
+    try {
+      expect(await ingestSamples(db, t.id, collectorId, [sample(T0, 10), sample(T0 + 10, 20)])).toEqual({
+        written: 2,
+        duplicates: 0,
+      });
+    } finally {
+      configureIngest(db, { concurrency: 1, run: database.writer('xat_ingest_test', 1) });
+    }
+    expect(await ingestSamples(db, t.id, collectorId, [sample(T0 + 10, 20), sample(T0 + 20, 30)])).toEqual({
+      written: 1,
+      duplicates: 1,
+    });
+    const cpus = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from metric_cpus where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(cpus[0]?.n).toBe(6);
+  });
+
+  it('moves the raw-rounds state with the samples: newest round wins, one session while the collector talks', async () => {
+    const { t, db, collectorId } = await setup();
+    const first = await ingestSamples(db, t.id, collectorId, [sample(T0, 10)], {
+      rawState: { lastRound: { timestamp: T0 } },
+    });
+    // An older round arriving late does not move the state back.
+    const late = await ingestSamples(db, t.id, collectorId, [], { rawState: { lastRound: { timestamp: T0 - 10 } } });
+    expect(first.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(late.sessionId).toBe(first.sessionId);
+    const state = await queryRows<{ ts: number }>(
+      db,
+      sql`select (last_round ->> 'timestamp')::float8 as ts from collector_raw_state
+      where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+    );
+    expect(state).toEqual([{ ts: T0 }]);
   });
 });

@@ -242,7 +242,9 @@ const viaDrizzle =
   (text, values) => {
     const pieces = text.split(/\$(\d+)/);
     const chunks: SQL[] = [];
-    pieces.forEach((piece, i) => chunks.push(i % 2 === 0 ? sql.raw(piece) : sql`${values[Number(piece) - 1]}`));
+    pieces.forEach((piece, i) =>
+      chunks.push(i % 2 === 0 ? sql.raw(piece) : sql`${sql.param(values[Number(piece) - 1])}`),
+    );
     return queryRows<Record<string, unknown>>(db, sql.join(chunks));
   };
 
