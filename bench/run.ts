@@ -23,9 +23,20 @@ async function freshPostgres(): Promise<string | undefined> {
   }
 }
 
+// `npm run bench` runs them all; `npm run bench -- ingest pcc` only those named.
+const BENCHES = {
+  api: benchApi,
+  ingest: benchIngest,
+  query: benchQuery,
+  dashboard: () => benchDashboard(),
+  pcc: () => benchPcc(),
+} satisfies Record<string, (postgresUrl: string | undefined) => Promise<void>>;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
+  process.exit(2);
+}
 const postgresUrl = await freshPostgres();
-await benchApi(postgresUrl);
-await benchIngest(postgresUrl);
-await benchQuery(postgresUrl);
-await benchDashboard();
-await benchPcc();
+for (const [name, bench] of Object.entries(BENCHES))
+  if (asked.length === 0 || asked.includes(name)) await bench(postgresUrl);

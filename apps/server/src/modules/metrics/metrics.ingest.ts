@@ -280,37 +280,47 @@ async function writeParts(db: Db, run: RunStatement, parts: readonly Part[]): Pr
   });
 }
 
+type Pending = { part: Part; resolve: (r: PartResult) => void; reject: (e: unknown) => void };
+
 /**
  * Group commit: while a flush is being written, new requests queue up, and the next flush writes all of them in one
- * statement. At low load a request is written at once; under load many agents share one round trip. Up to
- * `concurrency` flushes run at once (on PostgreSQL two: one builds its arrays while the other is in the database).
+ * statement. At low load a request is written at once; under load many agents share one round trip.
+ *
+ * With `lanes` > 1, collectors are spread over lanes by their id and each lane flushes on its own: flushes run in
+ * parallel (one builds its arrays while another is in the database, two backends share the work) and never touch the
+ * same collector, so they never wait on each other's rollup or state rows.
  */
 class IngestQueue {
-  private pending: { part: Part; resolve: (r: PartResult) => void; reject: (e: unknown) => void }[] = [];
-  private running = 0;
+  private readonly pending: Pending[][];
+  private readonly busy: boolean[];
 
   constructor(
     private readonly db: Db,
     private readonly run: RunStatement,
-    private readonly concurrency: number,
+    lanes: number,
     private readonly maxSamplesPerFlush = 20_000,
-  ) {}
+  ) {
+    this.pending = Array.from({ length: lanes }, () => []);
+    this.busy = this.pending.map(() => false);
+  }
 
   submit(part: Part): Promise<PartResult> {
+    const lane = laneOf(part.collectorId, this.pending.length);
     return new Promise((resolve, reject) => {
-      this.pending.push({ part, resolve, reject });
-      if (this.running < this.concurrency) void this.drain();
+      this.pending[lane]?.push({ part, resolve, reject });
+      if (!this.busy[lane]) void this.drain(lane);
     });
   }
 
-  private async drain(): Promise<void> {
-    this.running++;
+  private async drain(lane: number): Promise<void> {
+    const pending = this.pending[lane] ?? [];
+    this.busy[lane] = true;
     try {
-      while (this.pending.length > 0) {
-        const batch: typeof this.pending = [];
+      while (pending.length > 0) {
+        const batch: Pending[] = [];
         let samples = 0;
-        while (this.pending.length > 0 && (batch.length === 0 || samples < this.maxSamplesPerFlush)) {
-          const next = this.pending.shift();
+        while (pending.length > 0 && (batch.length === 0 || samples < this.maxSamplesPerFlush)) {
+          const next = pending.shift();
           if (!next) break;
           batch.push(next);
           samples += next.part.samples.length;
@@ -335,17 +345,24 @@ class IngestQueue {
         }
       }
     } finally {
-      this.running--;
+      this.busy[lane] = false;
     }
   }
+}
+
+/** A collector's lane: the first 8 hex digits of its uuid, modulo the lanes (uuids are random). */
+function laneOf(collectorId: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  const n = Number.parseInt(collectorId.slice(0, 8), 16);
+  return Number.isFinite(n) ? n % lanes : 0;
 }
 
 const queues = new WeakMap<Db, IngestQueue>();
 
 /**
- * How ingest runs on `db`: how many flushes may run at once (default 1; PostgreSQL gains from more — one builds its
- * arrays while another is in the database; PGlite runs one statement at a time anyway), and how its statement is
- * run (default: through Drizzle, planned every time; a driver's prepared statement saves the planning).
+ * How ingest runs on `db`: how many flushes may run at once, each for its own share of the collectors (default 1;
+ * PostgreSQL gains from more; PGlite runs one statement at a time anyway), and how its statement is run (default:
+ * through Drizzle, planned every time; a driver's prepared statement saves the planning).
  */
 export function configureIngest(db: Db, opts: { concurrency: number; run?: RunStatement }): void {
   queues.set(db, new IngestQueue(db, opts.run ?? viaDrizzle(db), Math.max(1, Math.floor(opts.concurrency))));
