@@ -2,8 +2,9 @@
  * The agent's cost and the load test's quality (pcc issue, "npm run bench"):
  * 1. pcc run at the 10 s interval for 10 minutes (BENCH_QUICK=1: 2 minutes) — CPU % and RSS from /proc/<pid>, side by
  *    side with Debian's prometheus-node-exporter scraped every 10 s, and a bare `node -e 'setInterval(()=>{},1e9)'`;
- * 2. pcc loadtest three times (10 s per level; BENCH_QUICK=1: 3 s) — achieved utilization against target per level,
- *    and the coefficient of variation of the work units over the three runs.
+ * 2. pcc loadtest three times (10 s per level; BENCH_QUICK=1: 3 s) — the load's own share of the machine against the
+ *    target per level, the machine's busy share beside it, and the coefficient of variation of the work units over the
+ *    three runs.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -176,6 +177,8 @@ interface LevelRow {
   utilization: number;
   work_units: number;
   achieved_utilization: number;
+  machine_utilization: number;
+  seconds: number;
 }
 
 /** Busy share of the machine over `ms` (100 − idle of the aggregate cpu line). */
@@ -203,18 +206,34 @@ async function waitForQuiet(): Promise<number> {
   return busy;
 }
 
+type LoadTestRun = { levels: LevelRow[]; calibration_units_per_vcpu: number; vcpus: number; background_busy: number };
+
+/** Most points of the machine that were not the load in any level below 100 % (other processes and pcc's main thread). */
+const interference = (run: LoadTestRun) =>
+  Math.max(
+    0,
+    ...run.levels.filter((l) => l.utilization < 100).map((l) => l.machine_utilization - l.achieved_utilization),
+  );
+/** A run during which other processes took more than this is set aside (and said so), and another one is made. */
+const MAX_INTERFERENCE = 5;
+
 async function runLoadTests() {
-  const runs: { levels: LevelRow[]; calibration_units_per_vcpu: number; vcpus: number; background_busy: number }[] = [];
-  for (let i = 0; i < 3; i++) {
+  const runs: LoadTestRun[] = [];
+  const setAside: number[] = [];
+  for (let tries = 0; runs.length < 3 && tries < 6; tries++) {
     await waitForQuiet();
     const out = execFileSync(
       process.execPath,
       [BUNDLE, 'loadtest', '--json', '--no-upload', '--level-seconds', String(LEVEL_SECONDS)],
       { env: { ...process.env, PCC_CONFIG: CONFIG }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    runs.push(JSON.parse(out));
+    const run = JSON.parse(out) as LoadTestRun;
+    if (interference(run) > MAX_INTERFERENCE && tries < 5) {
+      setAside.push(interference(run));
+      console.log(`other processes took up to ${interference(run).toFixed(1)} points of the machine: run set aside`);
+    } else runs.push(run);
   }
-  return { runs };
+  return { runs, setAside };
 }
 
 const cv = (xs: number[]) => {
@@ -237,10 +256,18 @@ export async function benchPcc(): Promise<void> {
     const per = load.runs.map((r) => r.levels.find((l) => l.utilization === u) as LevelRow);
     const units = cv(per.map((p) => p.work_units));
     const worst = Math.max(...per.map((p) => Math.abs(p.achieved_utilization - u)));
-    return { u, units, achieved: per.map((p) => p.achieved_utilization), worst };
+    return {
+      u,
+      units,
+      achieved: per.map((p) => p.achieved_utilization),
+      machine: per.map((p) => p.machine_utilization),
+      worst,
+    };
   });
   const perCore = load.runs.map((r) => r.calibration_units_per_vcpu);
   const vcpus = load.runs[0]?.vcpus ?? cpus().length;
+  const windowS = load.runs[0]?.levels[0]?.seconds ?? LEVEL_SECONDS;
+  const settleS = LEVEL_SECONDS - windowS;
   const maxCv = Math.max(...rows.map((r) => r.units.cvPct));
   const maxDev = Math.max(...rows.filter((r) => r.u < 100).map((r) => r.worst));
   const rssRatio = a && b ? a.rssAvgMb / b.rssAvgMb : Number.NaN;
@@ -268,12 +295,21 @@ Spool at the end: ${spool.pending_samples ?? '?'} samples pending, dead letters:
 
 ### Load test: 3 runs of \`pcc loadtest\`, ${LEVEL_SECONDS} s per level, ${vcpus} vCPUs
 
+Each run: 1 s idle, 3 s flat out (warm-up), 2 s flat out (calibration), then every level held ${LEVEL_SECONDS} s. What is held
+is the load's own share of the machine (its worker threads' CPU time over vCPUs × time, from \`/proc/self/task/<tid>/schedstat\`),
+so other processes' CPU does not count as the load's work; the first ${f(settleS, 1)} s of a level settle, and units/s, the
+load's share (**achieved**) and the machine's busy share (100 − idle of \`/proc/stat\`: the load, pcc's own main thread and
+other processes) are counted over the remaining ${f(windowS, 1)} s. 100 % is flat out, measured. Units per second are
+measured and not rounded (the upload rounds them to whole units); each run is its own process, nothing is carried over.
+
+${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 1)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run`}; the three runs below are all the runs kept.
+
 Work unit flat out: ${perCore.map((p) => f(p, 1)).join(', ')} units/s per vCPU (calibration of each run); the machine's
 own load before each run (other processes): ${load.runs.map((r) => f(r.background_busy, 1)).join(', ')} % busy.
 
-| target % | units/s (mean of 3) | CV % | achieved % (runs 1, 2, 3) | worst deviation (points) |
-|---:|---:|---:|---|---:|
-${rows.map((r) => `| ${r.u} | ${f(r.units.mean, 0)} | ${f(r.units.cvPct)} | ${r.achieved.map((x) => f(x)).join(', ')} | ${f(r.worst)} |`).join('\n')}
+| target % | units/s (mean of 3) | CV % | achieved % (load's share; runs 1, 2, 3) | worst deviation (points) | machine busy % (runs 1, 2, 3) |
+|---:|---:|---:|---|---:|---|
+${rows.map((r) => `| ${r.u} | ${f(r.units.mean, 1)} | ${f(r.units.cvPct)} | ${r.achieved.map((x) => f(x)).join(', ')} | ${f(r.worst)} | ${r.machine.map((x) => f(x)).join(', ')} |`).join('\n')}
 
 Targets: achieved within ±1 point at every level 10–90 % → worst ${f(maxDev)} ${maxDev <= 1 ? '**met**' : '**missed**'} (100 % is measured flat out);
 work-unit CV over 3 runs < 1 % → worst level ${f(maxCv)} % ${maxCv < 1 ? '**met**' : '**missed**'}.`;

@@ -49,15 +49,17 @@ describe('pcc loadtest', () => {
     // Levels of a quarter second on a machine other tests share: only the shape is checked here (the accuracy is
     // the control loop's test, on a simulated machine, and the benchmark's, on this one).
     expect(result.max_units).toBe(Math.max(...result.levels.map((l: { work_units: number }) => l.work_units)));
-    // (On a busy machine the low levels may need no work at all: other processes already keep it that busy.)
-    expect(at100.achieved_utilization, res.stdout).toBeGreaterThan(80);
+    // Flat out the machine is full; the load's own share is what other processes leave it.
+    expect(at100.machine_utilization, res.stdout).toBeGreaterThan(80);
+    expect(at100.achieved_utilization, res.stdout).toBeGreaterThan(0);
+    expect(at100.achieved_utilization, res.stdout).toBeLessThanOrEqual(at100.machine_utilization + 1);
     expect(at100.work_units, res.stdout).toBeGreaterThan(0);
-    expect(res.stderr).toMatch(/level +10%: \d+ units\/s/); // plain lines: stderr is not a terminal
+    expect(res.stderr).toMatch(/level +10%: \d+\.\d\d units\/s at \d+\.\d\d% load \(machine \d+\.\d\d% busy/); // plain lines: stderr is not a terminal
 
     expect(uploads).toHaveLength(1);
     const body = uploads[0] as Record<string, unknown>;
     expect(createCheck.Check(body), JSON.stringify([...createCheck.Errors(body)])).toBe(true);
-    expect(body).toMatchObject({ collector: COLLECTOR, notes: 'ci run', units_100pct: at100.work_units });
+    expect(body).toMatchObject({ collector: COLLECTOR, notes: 'ci run', units_100pct: Math.round(at100.work_units) });
     expect(body.details).toMatchObject({ tool: 'pcc', level_seconds: 0.25, vcpus: cpus().length });
     expect((body.details as { achieved_utilization: Record<string, number> }).achieved_utilization['100']).toBe(
       at100.achieved_utilization,

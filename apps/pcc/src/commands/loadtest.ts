@@ -35,12 +35,17 @@ export async function loadtestCommand(ctx: CommandContext): Promise<number> {
     const progress = createProgress(ctx.err, ctx.isTTY, LEVELS.length);
     const pool = await WorkerPool.start(vcpus);
     try {
-      const run = await runLoadTest(pool, realClock(ctx.signal), readProcStat, {
-        levels: LEVELS,
-        levelSeconds,
-        onProgress: progress.update,
-        onLevel: progress.level,
-      });
+      const run = await runLoadTest(
+        pool,
+        realClock(ctx.signal),
+        { machine: readProcStat, own: () => pool.cpuMs() },
+        {
+          levels: LEVELS,
+          levelSeconds,
+          onProgress: progress.update,
+          onLevel: progress.level,
+        },
+      );
       result = toResult(run, { vcpus, levelSeconds, version: VERSION, hostname: os.hostname(), startedAt });
     } finally {
       await pool.stop();

@@ -18,7 +18,7 @@ export function createProgress(write: (text: string) => void, isTTY: boolean, le
     },
     level(r: LevelResult) {
       done++;
-      const line = `level ${String(r.utilization).padStart(3)}%: ${r.work_units} units/s at ${r.achieved_utilization.toFixed(2)}% busy (${r.seconds} s)`;
+      const line = `level ${String(r.utilization).padStart(3)}%: ${r.work_units.toFixed(2)} units/s at ${r.achieved_utilization.toFixed(2)}% load (machine ${r.machine_utilization.toFixed(2)}% busy, ${r.seconds} s)`;
       write(isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
     },
   };

@@ -24,7 +24,8 @@ export function toLoadTestCreate(collector: string, result: LoadTestResult, note
   };
   for (const level of result.levels) {
     const field = `units_${level.utilization}pct` as keyof LoadTestCreate;
-    (body as Record<string, unknown>)[field] = level.work_units;
+    // The server keeps whole units per second, like the reference.
+    (body as Record<string, unknown>)[field] = Math.round(level.work_units);
   }
   return body;
 }

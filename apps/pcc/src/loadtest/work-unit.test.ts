@@ -58,6 +58,50 @@ describe('the work unit (WebAssembly, i64)', () => {
       await pool.stop();
     }
   });
+
+  it('spreads units evenly at a rate, workers out of phase, instead of a burst per period', async () => {
+    const pool = await WorkerPool.start(2);
+    try {
+      pool.setRate(30); // one unit every 33 ms per worker, the second worker 17 ms after the first
+      const done: number[] = []; // when each unit was seen done
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const t0 = performance.now();
+      let seen = pool.units();
+      while (performance.now() - t0 < 1000) {
+        Atomics.wait(pause, 0, 0, 1);
+        const now = pool.units();
+        for (; seen < now; seen++) done.push(performance.now());
+      }
+      expect(done.length).toBeGreaterThan(45);
+      expect(done.length).toBeLessThan(70);
+      // In bursts, each 100 ms would see 3 units per worker back to back: 6 within ~20 ms.
+      const most = Math.max(...done.map((t) => done.filter((u) => u >= t && u < t + 20).length));
+      expect(most).toBeLessThanOrEqual(3);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it("measures the workers' own CPU time, not the rest of the process", async () => {
+    const pool = await WorkerPool.start(2);
+    try {
+      const idleFrom = pool.cpuMs();
+      const spin = performance.now();
+      while (performance.now() - spin < 200); // this thread busy, the workers idle
+      expect(pool.cpuMs() - idleFrom).toBeLessThan(20);
+      pool.setRate('max');
+      const t0 = performance.now();
+      const busyFrom = pool.cpuMs();
+      await new Promise((r) => setTimeout(r, 300));
+      const used = pool.cpuMs() - busyFrom;
+      const wall = performance.now() - t0;
+      // Two threads flat out: up to 2 × the wall time (less what other processes on the machine take).
+      expect(used).toBeGreaterThan(0.5 * wall);
+      expect(used).toBeLessThan(2 * wall + 20);
+    } finally {
+      await pool.stop();
+    }
+  });
 });
 
 describe('load-test lock', () => {
@@ -75,7 +119,13 @@ describe('load-test lock', () => {
 });
 
 describe('load-test progress', () => {
-  const level = { utilization: 30, work_units: 140, achieved_utilization: 30.12, seconds: 10 };
+  const level = {
+    utilization: 30,
+    work_units: 140.5,
+    achieved_utilization: 30.12,
+    machine_utilization: 31.5,
+    seconds: 8,
+  };
   it('draws a bar in place on a terminal', () => {
     let out = '';
     const p = createProgress(
@@ -88,7 +138,7 @@ describe('load-test progress', () => {
     p.update({ level: 30, achieved: 29.5, levelMsLeft: 4000, totalMsLeft: 74_000 });
     p.level(level);
     expect(out).toMatch(/^\r\[-{20}\] level 30%  achieved 29\.5%  74 s left/);
-    expect(out).toContain('\rlevel  30%: 140 units/s at 30.12% busy (10 s)');
+    expect(out).toContain('\rlevel  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, 8 s)');
   });
 
   it('writes one plain line per level otherwise', () => {
@@ -102,6 +152,6 @@ describe('load-test progress', () => {
     );
     p.update({ level: 30, achieved: 29.5, levelMsLeft: 4000, totalMsLeft: 74_000 });
     p.level(level);
-    expect(out).toBe('level  30%: 140 units/s at 30.12% busy (10 s)\n');
+    expect(out).toBe('level  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, 8 s)\n');
   });
 });
