@@ -230,7 +230,7 @@ async function runLoadTests() {
     const run = JSON.parse(out) as LoadTestRun;
     if (interference(run) > MAX_INTERFERENCE && tries < 5) {
       setAside.push(interference(run));
-      console.log(`other processes took up to ${interference(run).toFixed(1)} points of the machine: run set aside`);
+      console.log(`other processes took up to ${interference(run).toFixed(2)} points of the machine: run set aside`);
     } else runs.push(run);
   }
   return { runs, setAside };
@@ -302,7 +302,7 @@ load's share (**achieved**) and the machine's busy share (100 − idle of \`/pro
 other processes) are counted over the remaining ${f(windowS, 1)} s. 100 % is flat out, measured. Units per second are
 measured and not rounded (the upload rounds them to whole units); each run is its own process, nothing is carried over.
 
-${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 1)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run`}; the three runs below are all the runs kept.
+${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 2)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run`}; the three runs below are all the runs kept.
 
 Work unit flat out: ${perCore.map((p) => f(p, 1)).join(', ')} units/s per vCPU (calibration of each run); the machine's
 own load before each run (other processes): ${load.runs.map((r) => f(r.background_busy, 1)).join(', ')} % busy.

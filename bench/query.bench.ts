@@ -9,7 +9,7 @@ import { loadConfig } from '../apps/server/src/config.ts';
 import { type Database, openPglite, openPostgres } from '../apps/server/src/db/client.ts';
 import { createGuards } from '../apps/server/src/http/auth.ts';
 import { insertCollector } from '../apps/server/src/modules/collectors/collectors.queries.ts';
-import { ingestSamples } from '../apps/server/src/modules/metrics/metrics.ingest.ts';
+import { configureIngestFor, ingestSamples } from '../apps/server/src/modules/metrics/metrics.ingest.ts';
 import { ensurePartitions, PARTITIONED, type PartitionedTable } from '../apps/server/src/modules/metrics/partitions.ts';
 import { metricsQueryRoutes } from '../apps/server/src/modules/metrics-query/metrics-query.routes.ts';
 import { runProcessCommand } from '../apps/server/src/modules/process/process.command.ts';
@@ -49,6 +49,7 @@ async function seed(database: Database, tenantId: string, parallel: number) {
     });
     ids.push(row.id);
   }
+  configureIngestFor(database); // as the server writes: prepared statement, lanes
   const started = performance.now();
   // Partitions first, one at a time: ensurePartitions does not yet survive two writers creating the same one (see report).
   const days = Array.from({ length: DAYS + 2 }, (_, d) => start + d * 86_400);

@@ -31,7 +31,7 @@ import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
-import { configureIngest } from './modules/metrics/metrics.ingest.ts';
+import { configureIngestFor } from './modules/metrics/metrics.ingest.ts';
 import { metricsQueryRoutes } from './modules/metrics-query/metrics-query.routes.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
@@ -157,8 +157,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     if (path.startsWith('/api/v1/') || path.startsWith('/v1/')) request.tenant = await resolveTenant(request);
   });
 
-  const flushes = database.kind === 'postgres' ? 2 : 1;
-  configureIngest(database.db, { concurrency: flushes, run: database.writer('xat_ingest', flushes) });
+  configureIngestFor(database);
   const deps: Deps = { config, database, db: database.db, guards: createGuards(app, database.db) };
   // The whole API surface, registered explicitly.
   metaRoutes(app, deps);

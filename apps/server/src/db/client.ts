@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -115,6 +115,21 @@ export function openDatabase(opts: {
 
 export async function pingDatabase(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
+}
+
+/**
+ * `(a, b) in (…pairs)`: rows whose two columns match any of the pairs, the pairs sent as two array parameters
+ * (one query however many pairs, and the same text whatever their number).
+ */
+export function inPairs(
+  a: AnyPgColumn,
+  b: AnyPgColumn,
+  pairs: readonly (readonly [string, string])[],
+  types: readonly [string, string],
+): SQL {
+  return sql`(${a}, ${b}) in (select * from unnest(${sql.param(pairs.map((p) => p[0]))}::${sql.raw(types[0])}[], ${sql.param(
+    pairs.map((p) => p[1]),
+  )}::${sql.raw(types[1])}[]))`;
 }
 
 /** Runs raw SQL and returns its rows (both drivers answer `{ rows }`). For SQL the query builder cannot express. */

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, inPairs } from '../../db/client.ts';
 import { collectors, users } from '../../db/schema.ts';
 
 export type CollectorRow = typeof collectors.$inferSelect;
@@ -85,9 +85,12 @@ export async function findCollectorsByKeyHashes(
     })
     .from(collectors)
     .where(
-      sql`(${collectors.tenantId}, ${collectors.apiKeyHash}) in (select * from unnest(${sql.param(
-        pairs.map((p) => p.tenantId),
-      )}::uuid[], ${sql.param(pairs.map((p) => p.apiKeyHash))}::text[]))`,
+      inPairs(
+        collectors.tenantId,
+        collectors.apiKeyHash,
+        pairs.map((p) => [p.tenantId, p.apiKeyHash] as const),
+        ['uuid', 'text'],
+      ),
     );
 }
 

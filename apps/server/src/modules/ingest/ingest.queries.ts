@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, inPairs } from '../../db/client.ts';
 import { collectorRawState, metricBatches, tenants } from '../../db/schema.ts';
 
 export async function findRawRetentionDays(db: Db, tenantId: string): Promise<number | undefined> {
@@ -51,8 +51,11 @@ export async function findRawStates(
     })
     .from(collectorRawState)
     .where(
-      sql`(${collectorRawState.tenantId}, ${collectorRawState.collectorId}) in (select * from unnest(${sql.param(
-        pairs.map((p) => p.tenantId),
-      )}::uuid[], ${sql.param(pairs.map((p) => p.collectorId))}::uuid[]))`,
+      inPairs(
+        collectorRawState.tenantId,
+        collectorRawState.collectorId,
+        pairs.map((p) => [p.tenantId, p.collectorId] as const),
+        ['uuid', 'uuid'],
+      ),
     );
 }

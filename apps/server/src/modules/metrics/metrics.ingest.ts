@@ -8,7 +8,7 @@ import {
   NET_FIELDS,
 } from '@xat/contracts';
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import { type Database, type Db, queryRows } from '../../db/client.ts';
 import { ensurePartitions } from './partitions.ts';
 
 export interface IngestResult {
@@ -366,6 +366,12 @@ const queues = new WeakMap<Db, IngestQueue>();
  */
 export function configureIngest(db: Db, opts: { concurrency: number; run?: RunStatement }): void {
   queues.set(db, new IngestQueue(db, opts.run ?? viaDrizzle(db), Math.max(1, Math.floor(opts.concurrency))));
+}
+
+/** Ingest as the server runs it on `database`: 2 lanes on PostgreSQL, 1 on PGlite, the statement prepared. */
+export function configureIngestFor(database: Database): void {
+  const lanes = database.kind === 'postgres' ? 2 : 1;
+  configureIngest(database.db, { concurrency: lanes, run: database.writer('xat_ingest', lanes) });
 }
 
 /**
