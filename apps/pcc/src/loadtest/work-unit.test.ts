@@ -74,9 +74,14 @@ describe('the work unit (WebAssembly, i64)', () => {
       }
       expect(done.length).toBeGreaterThan(45);
       expect(done.length).toBeLessThan(70);
-      // In bursts, each 100 ms would see 3 units per worker back to back: 6 within ~20 ms.
-      const most = Math.max(...done.map((t) => done.filter((u) => u >= t && u < t + 20).length));
-      expect(most).toBeLessThanOrEqual(3);
+      // In bursts, each 100 ms would see 3 units per worker back to back: most gaps one unit long (~5 ms), then a
+      // long pause. Evenly paced, the typical gap is ~17 ms. The median is robust to a worker that was descheduled
+      // for a moment and catches up (a few short gaps on a busy machine).
+      const gaps = done
+        .slice(1)
+        .map((t, i) => t - (done[i] ?? t))
+        .sort((a, b) => a - b);
+      expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThan(10);
     } finally {
       await pool.stop();
     }
