@@ -85,6 +85,29 @@ export interface Interval {
   containers: ContainerInterval[];
 }
 
+/** Host fields from the aggregate cpu line, and those summed over whole disks and physical interfaces. */
+const CPU_HOST = [
+  ['cpu_user', 'user'],
+  ['cpu_nice', 'nice'],
+  ['cpu_system', 'system'],
+  ['cpu_iowait', 'iowait'],
+  ['cpu_steal', 'steal'],
+  ['cpu_idle', 'idle'],
+  ['cpu_busy', 'busy'],
+] as const satisfies readonly (readonly [keyof HostInterval, keyof CpuInterval])[];
+const DISK_SUMS = [
+  ['disk_read_bps', 'read_bps'],
+  ['disk_write_bps', 'write_bps'],
+  ['disk_read_iops', 'read_iops'],
+  ['disk_write_iops', 'write_iops'],
+] as const satisfies readonly (readonly [keyof HostInterval, keyof DiskInterval])[];
+const NET_SUMS = [
+  ['net_rx_bps', 'rx_bps'],
+  ['net_tx_bps', 'tx_bps'],
+  ['net_rx_pps', 'rx_pps'],
+  ['net_tx_pps', 'tx_pps'],
+] as const satisfies readonly (readonly [keyof HostInterval, keyof NetInterval])[];
+
 /** btime is wall clock minus uptime, so NTP slewing moves it by a second now and then; a reboot moves it further. */
 const BTIME_TOLERANCE_SECONDS = 1;
 
@@ -108,56 +131,20 @@ export function computeInterval(prev: ParsedRound, cur: ParsedRound): Interval {
   const physical = interfaces.filter((n) => n.physical);
 
   const host: HostInterval = {};
-  if (total) {
-    put(host, 'cpu_user', total.user);
-    put(host, 'cpu_nice', total.nice);
-    put(host, 'cpu_system', total.system);
-    put(host, 'cpu_iowait', total.iowait);
-    put(host, 'cpu_steal', total.steal);
-    put(host, 'cpu_idle', total.idle);
-    put(host, 'cpu_busy', total.busy);
-  }
+  if (total) for (const [field, key] of CPU_HOST) put(host, field, total[key]);
   if (cur.meminfo) putMemory(host, cur.meminfo);
-  put(
-    host,
-    'disk_read_bps',
-    sum(wholeDisks, (d) => d.read_bps),
-  );
-  put(
-    host,
-    'disk_write_bps',
-    sum(wholeDisks, (d) => d.write_bps),
-  );
-  put(
-    host,
-    'disk_read_iops',
-    sum(wholeDisks, (d) => d.read_iops),
-  );
-  put(
-    host,
-    'disk_write_iops',
-    sum(wholeDisks, (d) => d.write_iops),
-  );
-  put(
-    host,
-    'net_rx_bps',
-    sum(physical, (n) => n.rx_bps),
-  );
-  put(
-    host,
-    'net_tx_bps',
-    sum(physical, (n) => n.tx_bps),
-  );
-  put(
-    host,
-    'net_rx_pps',
-    sum(physical, (n) => n.rx_pps),
-  );
-  put(
-    host,
-    'net_tx_pps',
-    sum(physical, (n) => n.tx_pps),
-  );
+  for (const [field, key] of DISK_SUMS)
+    put(
+      host,
+      field,
+      sum(wholeDisks, (d) => d[key]),
+    );
+  for (const [field, key] of NET_SUMS)
+    put(
+      host,
+      field,
+      sum(physical, (n) => n[key]),
+    );
   return {
     timestamp: cur.timestamp,
     seconds,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { batchedLookup } from '../db/batched-lookup.ts';
 import type { Db } from '../db/client.ts';
 import { findCollectorsByKeyHashes } from '../modules/collectors/collectors.queries.ts';
 import type { Tenant } from '../modules/tenants/tenants.queries.ts';
@@ -99,20 +99,10 @@ export function createGuards(app: FastifyInstance, db: Db) {
     };
   }
 
-  // Agents' keys looked up together: the requests arriving in one tick share one query (nothing is cached, so a
-  // deleted collector or a rotated key is refused from the next request on).
-  const byKeyHash = new DataLoader<
-    { tenantId: string; apiKeyHash: string },
-    { id: string; name: string } | undefined,
-    string
-  >(
-    async (pairs) => {
-      const found = new Map(
-        (await findCollectorsByKeyHashes(db, pairs)).map((c) => [`${c.tenantId}|${c.apiKeyHash}`, c]),
-      );
-      return pairs.map((p) => found.get(`${p.tenantId}|${p.apiKeyHash}`));
-    },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: setImmediate },
+  // Agents' keys looked up together: the requests arriving in one turn share one query.
+  const byKeyHash = batchedLookup(
+    (pairs: readonly { tenantId: string; apiKeyHash: string }[]) => findCollectorsByKeyHashes(db, pairs),
+    (k) => `${k.tenantId}|${k.apiKeyHash}`,
   );
 
   /** A collector's agent, by its API key; user tokens are refused here. */
@@ -140,7 +130,7 @@ export function createGuards(app: FastifyInstance, db: Db) {
         { detail: 'Agent endpoints take a collector API key, not a user token.', code: 'authentication_failed' },
         { 'www-authenticate': 'ApiKey' },
       );
-    const collector = await byKeyHash.load({ tenantId: request.tenant.id, apiKeyHash: sha256(key) });
+    const collector = await byKeyHash({ tenantId: request.tenant.id, apiKeyHash: sha256(key) });
     if (!collector)
       throw new ApiError(
         401,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { MetricSample, MetricsBatch } from '@xat/contracts';
 import type { RawMeasurement } from '@xat/procfs';
-import DataLoader from 'dataloader';
+import { batchedLookup } from '../../db/batched-lookup.ts';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
@@ -143,24 +143,19 @@ export interface RawOutcome extends IngestResult {
 }
 
 type StateKey = { tenantId: string; collectorId: string };
-const stateLoaders = new WeakMap<Db, DataLoader<StateKey, unknown, string>>();
+const stateLookups = new WeakMap<Db, (key: StateKey) => Promise<{ lastRound: unknown } | undefined>>();
 
-/** A collector's stored previous round; the requests of one tick share one query (nothing cached between ticks). */
-function loadRawState(db: Db, key: StateKey): Promise<unknown> {
-  let loader = stateLoaders.get(db);
-  if (!loader) {
-    loader = new DataLoader<StateKey, unknown, string>(
-      async (keys) => {
-        const found = new Map(
-          (await findRawStates(db, keys)).map((r) => [`${r.tenantId}|${r.collectorId}`, r.lastRound]),
-        );
-        return keys.map((k) => found.get(`${k.tenantId}|${k.collectorId}`));
-      },
-      { cache: false, maxBatchSize: 500, batchScheduleFn: setImmediate },
+/** A collector's stored previous round; the requests of one turn share one query. */
+async function loadRawState(db: Db, key: StateKey): Promise<unknown> {
+  let lookup = stateLookups.get(db);
+  if (!lookup) {
+    lookup = batchedLookup(
+      (keys: readonly StateKey[]) => findRawStates(db, keys),
+      (k) => `${k.tenantId}|${k.collectorId}`,
     );
-    stateLoaders.set(db, loader);
+    stateLookups.set(db, lookup);
   }
-  return loader.load(key);
+  return (await lookup(key))?.lastRound;
 }
 
 /** Raw rounds (the original format): chained with the collector's previous round, which is then moved forward. */

@@ -9,7 +9,7 @@ import {
 } from '@xat/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Database, type Db, queryRows } from '../../db/client.ts';
-import { ensurePartitions } from './partitions.ts';
+import { ensurePartitions, type PartitionedTable, periodStart } from './partitions.ts';
 
 export interface IngestResult {
   written: number;
@@ -26,8 +26,6 @@ interface Part {
   samples: MetricSample[];
   rawState?: RawStateUpdate;
 }
-
-const PARTITIONED_SERIES = ['metric_samples', 'metric_cpus', 'metric_disks', 'metric_net', 'metric_fs'] as const;
 
 type ColumnType = 'float8' | 'int4' | 'text' | 'uuid';
 interface ColumnSpec {
@@ -71,16 +69,19 @@ const deviceColumns = (d: (typeof DEVICE_TABLES)[number]): ColumnSpec[] => [
   ...floats(d.fields),
 ];
 
-const STATE_COLUMNS: ColumnSpec[] = [
-  { name: 'tenant_id', type: 'uuid' },
-  { name: 'collector_id', type: 'uuid' },
-  { name: 'last_round', type: 'text' },
-];
+const STATE_COLUMNS: ColumnSpec[] = [...KEY_COLUMNS.slice(0, 2), { name: 'last_round', type: 'text' }];
 
 const ROLLUPS = [
   { table: 'metric_rollup_1m', seconds: 60 },
   { table: 'metric_rollup_1h', seconds: 3600 },
 ] as const;
+
+/** Every table a flush writes to, all partitioned by time. */
+const PARTITIONED_TABLES = [
+  'metric_samples',
+  ...DEVICE_TABLES.map((d) => d.table),
+  ...ROLLUPS.map((r) => r.table),
+] as const satisfies readonly PartitionedTable[];
 
 /**
  * The one statement a flush runs. Its text never changes (every part is there, empty arrays give no rows), so
@@ -254,10 +255,11 @@ const viaDrizzle =
  */
 async function writeParts(db: Db, run: RunStatement, parts: readonly Part[]): Promise<PartResult[]> {
   const unique = firstOccurrences(parts);
-  const timestamps = unique.flatMap((p) => p.samples.map((s) => s.timestamp));
-  // Partitions first, outside the statement: their creation must not roll back with a failed write.
-  for (const table of [...PARTITIONED_SERIES, ...ROLLUPS.map((r) => r.table)])
-    await ensurePartitions(db, table, timestamps);
+  // Partitions first, outside the statement: their creation must not roll back with a failed write. The days the
+  // samples fall on are found once (a day lies within one month, so they serve the monthly rollups too).
+  const days = new Set<number>();
+  for (const p of unique) for (const s of p.samples) days.add(periodStart(s.timestamp, 'day'));
+  for (const table of PARTITIONED_TABLES) await ensurePartitions(db, table, days);
 
   const values = [
     ...hostArrays(unique),

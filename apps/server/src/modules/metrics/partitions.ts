@@ -19,8 +19,9 @@ const DAY = 86_400;
 
 /** Start (epoch s, UTC) of the partition holding `ts`. */
 export function periodStart(ts: number, period: Period): number {
+  if (period === 'day') return Math.floor(ts / DAY) * DAY;
   const d = new Date(ts * 1000);
-  return period === 'day' ? Math.floor(ts / DAY) * DAY : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
 }
 
 function periodEnd(start: number, period: Period): number {
