@@ -198,8 +198,9 @@ function batchBody(start: number, client: number, i: number): Buffer {
   );
 }
 
-export async function batchIngest(url: string, agents: Agent[]): Promise<LoopResult> {
-  const start = Math.floor(Date.now() / 1000) - 2 * DAY;
+/** Repetition `rep` sends its own half day of samples (2, 2.5, 3 … days ago): never a duplicate of another's. */
+export async function batchIngest(url: string, agents: Agent[], rep = 0): Promise<LoopResult> {
+  const start = Math.floor(Date.now() / 1000) - (2 + rep / 2) * DAY;
   // Bodies built before the clock starts (more are made on the fly if the server outruns them): the load generator
   // shares the server's two cores, and what it spends on JSON and gzip is not the server's speed.
   const ready = agents.map((_, client) =>
@@ -333,61 +334,73 @@ async function copyRows(
   }
 }
 
-/** COPY rows/s into metric_samples alone, and samples/s with all their device rows (5 tables), N streams in parallel. */
-export async function rawCopy(postgresUrl: string, agents: Agent[]) {
+/**
+ * The tenant of the bench's collectors, and the partitions of `day` in every table. COPY writes to days of its own,
+ * in the future (10 days ahead and on): nothing else writes there and retention never drops them mid-run.
+ */
+async function copySetup(pool: pg.Pool, agents: Agent[], daysAhead: number) {
+  const { rows } = await pool.query<{ tenant_id: string }>('select tenant_id from collectors where id = $1', [
+    agents[0]?.collectorId,
+  ]);
+  const day = (Math.floor(Date.now() / 1000 / DAY) + daysAhead) * DAY;
+  for (const table of ['metric_samples', 'metric_cpus', 'metric_disks', 'metric_net', 'metric_fs'])
+    await pool.query(partitionFor(table, day));
+  return { tenant: rows[0]?.tenant_id ?? '', day };
+}
+
+const COPY_HOST = Array.from({ length: HOST_COLUMNS }, (_, i) => (i * 1.5).toFixed(1)).join('\t');
+
+/** COPY rows/s into metric_samples alone (host rows only), one stream per core, for SECONDS. */
+export async function copyHostRows(postgresUrl: string, agents: Agent[]) {
   const pool = new pg.Pool({ connectionString: postgresUrl, max: 8 });
   try {
-    const { rows } = await pool.query<{ tenant_id: string }>('select tenant_id from collectors where id = $1', [
-      agents[0]?.collectorId,
-    ]);
-    const tenant = rows[0]?.tenant_id ?? '';
-    // Days of their own (4 and 5 days ago), one second apart, collectors taking turns: unique keys, no conflicts.
-    const hostDay = (Math.floor(Date.now() / 1000 / DAY) - 4) * DAY;
-    const sampleDay = hostDay - DAY;
-    for (const table of ['metric_samples', 'metric_cpus', 'metric_disks', 'metric_net', 'metric_fs'])
-      for (const day of [hostDay, sampleDay]) await pool.query(partitionFor(table, day));
+    const { tenant, day: hostDay } = await copySetup(pool, agents, 10);
     const streams = Math.max(2, cpus().length);
     const perStream = Math.floor(agents.length / streams);
-    const host = Array.from({ length: HOST_COLUMNS }, (_, i) => (i * 1.5).toFixed(1)).join('\t');
     // Each stream its own collectors: concurrent FK checks on one collector row would contend on its row lock.
-    const keyOf = (day: number, stream: number, n: number) => {
-      const collector = agents[stream * perStream + Math.floor(n / DAY)]?.collectorId;
-      return collector ? `${tenant}\t${collector}\t${new Date((day + (n % DAY)) * 1000).toISOString()}` : undefined;
-    };
-
-    const hostOnly = await Promise.all(
+    const counts = await Promise.all(
       Array.from({ length: streams }, (_, s) =>
         copyRows(pool, 'COPY metric_samples FROM STDIN', SECONDS, (n) => {
-          const key = n < perStream * DAY ? keyOf(hostDay, s, n) : undefined;
-          return key && `${key}\t${host}\n`;
+          const collector = agents[s * perStream + Math.floor(n / DAY)]?.collectorId;
+          const ts = new Date((hostDay + (n % DAY)) * 1000).toISOString();
+          return n < perStream * DAY && collector ? `${tenant}\t${collector}\t${ts}\t${COPY_HOST}\n` : undefined;
         }),
       ),
     );
+    return { rowsPerSecond: counts.reduce((a, n) => a + n, 0) / SECONDS, streams };
+  } finally {
+    await pool.end();
+  }
+}
 
-    // Whole samples: the host row plus 4 cpu, 2 disk, 2 interface and 3 filesystem rows, each table its own stream.
+/**
+ * COPY of whole samples, samples/s: the host row plus 4 cpu, 2 disk, 2 interface and 3 filesystem rows, each table
+ * its own stream (5 in parallel), for SECONDS. Each repetition `rep` writes a day of its own: no conflicts.
+ */
+export async function copyWholeSamples(postgresUrl: string, agents: Agent[], rep = 0): Promise<number> {
+  const pool = new pg.Pool({ connectionString: postgresUrl, max: 8 });
+  try {
+    const { tenant, day: sampleDay } = await copySetup(pool, agents, 11 + rep);
     const perTable: [string, (prefix: string) => string][] = [
-      ['metric_samples', (p) => `${p}\t${host}\n`],
+      ['metric_samples', (p) => `${p}\t${COPY_HOST}\n`],
       ['metric_cpus', (p) => [0, 1, 2, 3].map((c) => `${p}\t${c}\t1\t0\t2\t0\t0\t97\t3\n`).join('')],
       ['metric_disks', (p) => ['nvme0n1', 'nvme1n1'].map((d) => `${p}\t${d}\t1\t2\t3\t4\t5\n`).join('')],
       ['metric_net', (p) => ['eth0', 'eth1'].map((d) => `${p}\t${d}\t1\t2\t3\t4\n`).join('')],
       ['metric_fs', (p) => ['/', '/boot', '/data'].map((d) => `${p}\t${d}\t1\t2\t3\t4\n`).join('')],
     ];
+    const perTable_ = Math.floor(agents.length / perTable.length);
     const started = performance.now();
-    const perTableCollectors = Math.floor(agents.length / perTable.length);
     const counts = await Promise.all(
       perTable.map(([table, rowsOf], t) =>
         copyRows(pool, `COPY ${table} FROM STDIN`, SECONDS, (n) => {
-          const collector = agents[t * perTableCollectors + Math.floor(n / DAY)]?.collectorId;
+          const collector = agents[t * perTable_ + Math.floor(n / DAY)]?.collectorId;
           const ts = new Date((sampleDay + (n % DAY)) * 1000).toISOString();
-          return n < perTableCollectors * DAY && collector ? rowsOf(`${tenant}\t${collector}\t${ts}`) : undefined;
+          return n < perTable_ * DAY && collector ? rowsOf(`${tenant}\t${collector}\t${ts}`) : undefined;
         }),
       ),
     );
-    const elapsed = (performance.now() - started) / 1000;
-    const hostRowsPerSecond = hostOnly.reduce((s, n) => s + n, 0) / SECONDS;
     // A sample is complete when all five tables have it: the slowest table sets the pace.
-    const samplesPerSecond = Math.min(...counts) / elapsed;
-    return { hostRowsPerSecond, samplesPerSecond, streams };
+    return Math.min(...counts) / ((performance.now() - started) / 1000);
   } finally {
     await pool.end();
   }
@@ -395,23 +408,33 @@ export async function rawCopy(postgresUrl: string, agents: Agent[]) {
 
 // ---- report --------------------------------------------------------------------------------------------------------
 
+/** Batches and COPY are measured in turns, this many times: the machine's speed drifts between minutes, a pair's doesn't. */
+const PAIRS = 3;
+
 interface Run {
   engine: string;
-  batches: LoopResult;
+  batches: LoopResult[];
+  /** COPY samples/s right after each batch measurement (PostgreSQL only). */
+  copies: number[];
+  copyHost?: Awaited<ReturnType<typeof copyHostRows>>;
   trickle1: LoopResult;
   trickle12: LoopResult;
-  copy?: Awaited<ReturnType<typeof rawCopy>>;
 }
 
 async function measure(engine: string, env: Record<string, string>, port: number, postgresUrl?: string): Promise<Run> {
   const server = await startServer(port, env);
   try {
     const agents = await provision(server.url, AGENTS);
-    const batches = await batchIngest(server.url, agents);
+    const batches: LoopResult[] = [];
+    const copies: number[] = [];
+    for (let rep = 0; rep < PAIRS; rep++) {
+      batches.push(await batchIngest(server.url, agents, rep));
+      if (postgresUrl) copies.push(await copyWholeSamples(postgresUrl, agents, rep));
+    }
     const trickle1 = await trickle(server.url, agents, 1, 1);
     const trickle12 = await trickle(server.url, agents, 12, 0.5);
-    const copy = postgresUrl ? await rawCopy(postgresUrl, agents) : undefined;
-    return { engine, batches, trickle1, trickle12, ...(copy ? { copy } : {}) };
+    const copyHost = postgresUrl ? await copyHostRows(postgresUrl, agents) : undefined;
+    return { engine, batches, copies, trickle1, trickle12, ...(copyHost ? { copyHost } : {}) };
   } finally {
     await server.stop();
   }
@@ -419,29 +442,51 @@ async function measure(engine: string, env: Record<string, string>, port: number
 
 const rate = (n: number, s: number) => Math.round(n / s);
 const fmt = (n: number) => n.toLocaleString('en-US');
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const samplesPerSecond = (l: LoopResult) => l.units / l.seconds;
 
 export async function benchIngest(postgresUrl: string | undefined): Promise<void> {
   const runs = [await measure('PGlite (embedded)', { DATABASE_URL: '' }, 18_421)];
   if (postgresUrl) runs.push(await measure('PostgreSQL 15', { DATABASE_URL: postgresUrl }, 18_422, postgresUrl));
 
   const batchRows = runs.map((r) => {
-    const samples = rate(r.batches.units, r.batches.seconds);
-    return `| ${r.engine} | ${fmt(rate(r.batches.ok, r.batches.seconds))} | ${fmt(samples)} | ${fmt(samples * ROWS_PER_SAMPLE)} | ${r.batches.throttled} | ${r.batches.failed} |`;
+    const samples = r.batches.map(samplesPerSecond);
+    const m = Math.round(median(samples));
+    const batches = median(r.batches.map((b) => b.ok / b.seconds));
+    const sum = (k: 'throttled' | 'failed') => r.batches.reduce((a, b) => a + b[k], 0);
+    return `| ${r.engine} | ${fmt(Math.round(batches))} | ${fmt(m)} (${samples.map((v) => fmt(Math.round(v))).join(', ')}) | ${fmt(m * ROWS_PER_SAMPLE)} | ${sum('throttled')} | ${sum('failed')} |`;
   });
-  const pgRun = runs.find((r) => r.copy);
-  const copyLines = pgRun?.copy
+  const pgRun = runs.find((r) => r.copies.length > 0);
+  const copyLines = pgRun
     ? (() => {
-        const api = pgRun.batches.units / pgRun.batches.seconds;
-        const c = pgRun.copy;
+        const ratios = pgRun.batches.map((b, i) => samplesPerSecond(b) / (pgRun.copies[i] ?? Number.NaN));
+        const ratio = median(ratios);
+        const pairs = pgRun.batches.map((b, i) => {
+          const api = samplesPerSecond(b);
+          const copy = pgRun.copies[i] ?? 0;
+          return `| ${i + 1} | ${fmt(Math.round(copy * ROWS_PER_SAMPLE))} (${fmt(Math.round(copy))} samples/s) | ${fmt(Math.round(api * ROWS_PER_SAMPLE))} (${fmt(Math.round(api))} samples/s) | ${(api / copy).toFixed(2)}× |`;
+        });
+        const host = pgRun.copyHost;
         return `
-Raw \`COPY\` into the same tables of the same PostgreSQL (text format, rows generated on the fly, ${SECONDS} s each),
-next to the API on PostgreSQL above. The like-for-like figure is the first line: the same ${ROWS_PER_SAMPLE} rows per sample into
-the same five tables (the API also keeps the two rollups, which COPY does not).
+Raw \`COPY\` of the same whole samples into the same five tables of the same PostgreSQL (text format, rows generated
+on the fly, one stream per table, ${SECONDS} s), measured right after each batch measurement above: the machine's
+speed drifts by ±10 % between minutes, so each pair is compared on its own and the median ratio reported. The API
+also keeps the two rollups, which COPY does not.
 
-| what | COPY rows/s | API rows/s | API ÷ COPY |
-|---|---:|---:|---:|
-| whole samples: host + ${ROWS_PER_SAMPLE - 1} device rows, 5 tables, one stream each (${fmt(Math.round(c.samplesPerSecond))} samples/s) | ${fmt(Math.round(c.samplesPerSecond * ROWS_PER_SAMPLE))} | ${fmt(Math.round(api * ROWS_PER_SAMPLE))} | **${(api / c.samplesPerSecond).toFixed(2)}×** (target ≥ 0.5×) |
-| \`metric_samples\` alone (host rows only, ${c.streams} streams) | ${fmt(Math.round(c.hostRowsPerSecond))} | ${fmt(Math.round(api))} | ${(api / c.hostRowsPerSecond).toFixed(2)}× |`;
+| pair | COPY rows/s | API rows/s | API ÷ COPY |
+|---:|---:|---:|---:|
+${pairs.join('\n')}
+
+API ÷ COPY, median of the ${ratios.length} pairs: **${ratio.toFixed(2)}×** (target ≥ 0.5×) → ${ratio >= 0.5 ? '**met**' : '**missed**'}.${
+          host
+            ? ` For scale: COPY into \`metric_samples\` alone (host rows only, ${host.streams} streams) took
+${fmt(Math.round(host.rowsPerSecond))} rows/s.`
+            : ''
+        }`;
       })()
     : '\nRaw `COPY`: PostgreSQL not reachable, not measured.';
   const trickleRows = runs.flatMap((r) =>
@@ -460,12 +505,14 @@ the same five tables (the API also keeps the two rollups, which COPY does not).
 ${new Date().toISOString().slice(0, 10)} · ${machine()} · server in its own process (\`xat serve\`) on 127.0.0.1, the
 load generator (node:http, kept-alive connections, bodies built ahead where it can) in this process on the same
 2 cores, ${SECONDS} s per measurement. A request counts when answered 2xx inside the window; the answer comes after
-its rows are committed. Every flush is one prepared statement: host rows, the device rows of the samples actually
-written, both rollups (1 min and 1 h: count, sum and max per field, added to the bucket) and the raw-rounds state.
+its rows are committed. Every flush is one prepared statement, its arrays sent in binary: host rows, the device rows
+of the samples actually written, both rollups (1 min and 1 h: count, sum and max per field, added to the bucket)
+and the raw-rounds state.
 
 **Batches** — ${AGENTS} concurrent simulated agents (one collector and key each), each posting gzip batches of
 ${SAMPLES_PER_BATCH} samples (4 CPUs, 2 disks, 2 interfaces, 3 filesystems: ${ROWS_PER_SAMPLE} rows per sample) to
-\`POST /api/v1/metrics/\` as fast as answered; a 429 waits its Retry-After and retries.
+\`POST /api/v1/metrics/\` as fast as answered; a 429 waits its Retry-After and retries. Measured ${PAIRS} times:
+the median, and each measurement in brackets.
 
 | database | batches/s | samples/s | rows/s, all tables | 429s | errors |
 |---|---:|---:|---:|---:|---:|

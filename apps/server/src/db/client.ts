@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
+import { type ArrayElementType, encodeArray } from './binary-arrays.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -22,9 +23,14 @@ export interface Database {
   /**
    * A runner for one hot write statement (SQL with `$n` parameters, always the same text): on PostgreSQL it runs on
    * `connections` connections of its own, so it never queues behind request queries, prepared once per connection
-   * under `name` (its plan is reused); on PGlite it runs as any query.
+   * under `name` (its plan is reused), every parameter an array sent in binary (`arrays`: the element type of each
+   * parameter, in order); on PGlite it runs as any query.
    */
-  writer(name: string, connections: number): (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+  writer(
+    name: string,
+    connections: number,
+    arrays: readonly ArrayElementType[],
+  ): (text: string, values: unknown[][]) => Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -83,10 +89,15 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   return {
     db,
     kind: 'postgres',
-    writer(name, connections) {
+    writer(name, connections, arrays) {
       const own = new pg.Pool({ connectionString: url, max: connections });
       writers.push(own);
-      return async (text, values) => (await own.query<Record<string, unknown>>({ name, text, values })).rows;
+      return async (text, values) => {
+        if (values.length !== arrays.length)
+          throw new Error(`${name}: ${values.length} parameters for ${arrays.length}`);
+        const binary = values.map((v, i) => encodeArray(arrays[i] as ArrayElementType, v));
+        return (await own.query<Record<string, unknown>>({ name, text, values: binary })).rows;
+      };
     },
     async migrate() {
       // One migrator at a time across processes: a session-level advisory lock on a dedicated connection.

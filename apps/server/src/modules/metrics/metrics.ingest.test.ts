@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, getApp } from '../../../test/helpers.ts';
 import { queryRows } from '../../db/client.ts';
-import { configureIngest, ingestSamples } from './metrics.ingest.ts';
+import { configureIngest, configureIngestFor, ingestSamples } from './metrics.ingest.ts';
 
 // An hour boundary in the recent past, so retention never drops what the test writes.
 const T0 = Math.floor(Date.now() / 3_600_000) * 3600 - 3600;
@@ -56,6 +56,31 @@ describe('ingestSamples', () => {
       sql`select net_rx_bps as rx from metric_samples where tenant_id = ${t.id} and collector_id = ${collectorId} limit 1`,
     );
     expect(nulls[0]?.rx).toBeNull();
+  });
+
+  it('stores a device listed twice in one sample once (its first entry), beside one host row', async () => {
+    const { t, db, collectorId } = await setup();
+    const twice = sample(T0, 10, {
+      cpus: [
+        { cpu: 0, busy: 11 },
+        { cpu: 0, busy: 99 },
+      ],
+      disks: [
+        { name: 'sda', read_bps: 1 },
+        { name: 'sda', read_bps: 2 },
+      ],
+    });
+    // The same timestamp twice in one call, and again in a second call: one host row, one row per device.
+    expect(await ingestSamples(db, t.id, collectorId, [twice, twice])).toEqual({ written: 1, duplicates: 1 });
+    expect(await ingestSamples(db, t.id, collectorId, [twice])).toEqual({ written: 0, duplicates: 1 });
+    const rows = await queryRows<{ cpus: number; busy: number; disks: number; read: number }>(
+      db,
+      sql`select (select count(*)::int from metric_cpus where tenant_id = ${t.id} and collector_id = ${collectorId}) as cpus,
+                 (select busy from metric_cpus where tenant_id = ${t.id} and collector_id = ${collectorId}) as busy,
+                 (select count(*)::int from metric_disks where tenant_id = ${t.id} and collector_id = ${collectorId}) as disks,
+                 (select read_bps from metric_disks where tenant_id = ${t.id} and collector_id = ${collectorId}) as read`,
+    );
+    expect(rows[0]).toEqual({ cpus: 1, busy: 11, disks: 1, read: 1 });
   });
 
   it('keeps 1-minute and 1-hour rollups (avg and max) right, late data included', async () => {
@@ -137,7 +162,7 @@ describe('ingestSamples', () => {
         duplicates: 0,
       });
     } finally {
-      configureIngest(db, { concurrency: 1, run: database.writer('xat_ingest_test', 1) });
+      configureIngestFor(database);
     }
     expect(await ingestSamples(db, t.id, collectorId, [sample(T0 + 10, 20), sample(T0 + 20, 30)])).toEqual({
       written: 1,

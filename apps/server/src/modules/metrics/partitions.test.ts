@@ -29,6 +29,7 @@ describe('metric partitions', () => {
     );
     // Late data 20 days back gets its own partition on demand…
     await ensurePartitions(db, 'metric_samples', [now - 20 * DAY]);
+    await ensurePartitions(db, 'metric_cpus', [now - 20 * DAY]);
     expect((await listPartitions(db, 'metric_samples')).map((p) => p.name)).toContain('metric_samples_p20301226');
     // …and 10 days later, with the default retention (raw 7 days), it is expired while recent ones are not.
     const ours = (await expiredPartitions(db, now + 10 * DAY, { raw: 7, '1m': 90, '1h': 730 })).filter((n) =>
@@ -38,6 +39,10 @@ describe('metric partitions', () => {
     expect(ours).toContain('metric_samples_p20310117');
     expect(ours).not.toContain('metric_samples_p20310120');
     expect(ours.some((n) => n.startsWith('metric_rollup_1h'))).toBe(false);
+    // Device partitions are dropped before host partitions: a device row never outlives its host row.
+    expect(ours.some((n) => n.startsWith('metric_cpus_'))).toBe(true);
+    const firstHost = ours.findIndex((n) => n.startsWith('metric_samples_'));
+    expect(ours.slice(firstHost).every((n) => n.startsWith('metric_samples_'))).toBe(true);
     await dropPartitions(db, ours);
     const left = (await listPartitions(db, 'metric_samples')).map((p) => p.name);
     expect(left).not.toContain('metric_samples_p20301226');

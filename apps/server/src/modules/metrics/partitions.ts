@@ -120,7 +120,9 @@ export async function expiredPartitions(
     const cutoff = now - retention[key] * DAY;
     for (const p of await listPartitions(db, table)) if (p.end <= cutoff) expired.push(p.name);
   }
-  return expired;
+  // Host rows go last: a device row must never outlive its host row, or a late sample's device rows would collide.
+  const hostLast = (name: string) => (name.startsWith('metric_samples_') ? 1 : 0);
+  return expired.sort((a, b) => hostLast(a) - hostLast(b));
 }
 
 /**
