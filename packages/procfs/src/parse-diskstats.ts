@@ -1,4 +1,4 @@
-import { fields, splitLines, toCount } from './text.ts';
+import { countAt, skipSpace, tokenEnd } from './text.ts';
 
 /** One /proc/diskstats line (Documentation/admin-guide/iostats.rst); fields the kernel did not write are 0. */
 export interface DiskStat {
@@ -56,43 +56,56 @@ const MIN_FIELDS = 14;
  */
 export function parseDiskstats(text: string): DiskStat[] | undefined {
   const result: DiskStat[] = [];
-  for (const line of splitLines(text)) {
-    const parts = fields(line);
-    const major = toCount(parts[0]);
-    const minor = toCount(parts[1]);
-    const name = parts[2];
-    if (major === undefined || minor === undefined || name === undefined) continue;
-    const stats: number[] = [];
-    for (const token of parts.slice(3, 3 + STATS.length)) {
-      const value = toCount(token);
+  const stats = new Array<number>(STATS.length);
+  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round.
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const line = at;
+    at = end + 1;
+    let i = skipSpace(text, line, end);
+    let j = tokenEnd(text, i, end);
+    const major = countAt(text, i, j);
+    i = skipSpace(text, j, end);
+    j = tokenEnd(text, i, end);
+    const minor = countAt(text, i, j);
+    i = skipSpace(text, j, end);
+    j = tokenEnd(text, i, end);
+    if (major === undefined || minor === undefined || i === j) continue;
+    const name = text.slice(i, j);
+    stats.fill(0);
+    let read = 0;
+    for (; read < STATS.length; read++) {
+      i = skipSpace(text, j, end);
+      j = tokenEnd(text, i, end);
+      const value = countAt(text, i, j);
       if (value === undefined) break;
-      stats.push(value);
+      stats[read] = value;
     }
-    const fieldCount = 3 + stats.length;
+    const fieldCount = 3 + read;
     if (fieldCount < MIN_FIELDS) continue;
-    const at = (i: number) => stats[i] ?? 0;
     // One literal, not 17 keyed stores: every DiskStat then shares one shape.
     result.push({
       major,
       minor,
       name,
-      readIos: at(0),
-      readMerges: at(1),
-      readSectors: at(2),
-      readTicks: at(3),
-      writeIos: at(4),
-      writeMerges: at(5),
-      writeSectors: at(6),
-      writeTicks: at(7),
-      iosInProgress: at(8),
-      ioTicks: at(9),
-      weightedIoTicks: at(10),
-      discardIos: at(11),
-      discardMerges: at(12),
-      discardSectors: at(13),
-      discardTicks: at(14),
-      flushIos: at(15),
-      flushTicks: at(16),
+      readIos: stats[0] ?? 0,
+      readMerges: stats[1] ?? 0,
+      readSectors: stats[2] ?? 0,
+      readTicks: stats[3] ?? 0,
+      writeIos: stats[4] ?? 0,
+      writeMerges: stats[5] ?? 0,
+      writeSectors: stats[6] ?? 0,
+      writeTicks: stats[7] ?? 0,
+      iosInProgress: stats[8] ?? 0,
+      ioTicks: stats[9] ?? 0,
+      weightedIoTicks: stats[10] ?? 0,
+      discardIos: stats[11] ?? 0,
+      discardMerges: stats[12] ?? 0,
+      discardSectors: stats[13] ?? 0,
+      discardTicks: stats[14] ?? 0,
+      flushIos: stats[15] ?? 0,
+      flushTicks: stats[16] ?? 0,
       fieldCount,
     });
   }

@@ -1,4 +1,4 @@
-import { fields, splitLines, toCount } from './text.ts';
+import { countAt, skipSpace, tokenEnd } from './text.ts';
 
 /** One interface line of /proc/net/dev: the 16 cumulative counters. */
 export interface NetDevLine {
@@ -48,20 +48,54 @@ const COUNTERS = [
 export function parseNetDev(text: string): NetDevLine[] | undefined {
   const result: NetDevLine[] = [];
   let header = false;
-  for (const line of splitLines(text)) {
-    const colon = line.indexOf(':');
-    if (colon < 0) {
-      header ||= line.includes('|');
+  const v = new Array<number>(COUNTERS.length).fill(0);
+  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round.
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const line = at;
+    at = end + 1;
+    const colon = text.indexOf(':', line);
+    if (colon < 0 || colon >= end) {
+      const bar = text.indexOf('|', line);
+      header ||= bar >= 0 && bar < end;
       continue;
     }
-    const name = line.slice(0, colon).trim();
-    const values = fields(line.slice(colon + 1)).map(toCount);
-    if (name === '' || values.length !== COUNTERS.length || values.some((v) => v === undefined)) continue;
-    const parsed = { name } as NetDevLine;
-    COUNTERS.forEach((key, i) => {
-      parsed[key] = values[i] ?? 0;
+    const name = text.slice(line, colon).trim();
+    // Exactly 16 tokens, every one a counter.
+    let read = 0;
+    let j = colon + 1;
+    for (;;) {
+      const i = skipSpace(text, j, end);
+      if (i === end) break;
+      j = tokenEnd(text, i, end);
+      const value = read < COUNTERS.length ? countAt(text, i, j) : undefined;
+      if (value === undefined) {
+        read = -1;
+        break;
+      }
+      v[read++] = value;
+    }
+    if (name === '' || read !== COUNTERS.length) continue;
+    result.push({
+      name,
+      rxBytes: v[0] ?? 0,
+      rxPackets: v[1] ?? 0,
+      rxErrs: v[2] ?? 0,
+      rxDrop: v[3] ?? 0,
+      rxFifo: v[4] ?? 0,
+      rxFrame: v[5] ?? 0,
+      rxCompressed: v[6] ?? 0,
+      rxMulticast: v[7] ?? 0,
+      txBytes: v[8] ?? 0,
+      txPackets: v[9] ?? 0,
+      txErrs: v[10] ?? 0,
+      txDrop: v[11] ?? 0,
+      txFifo: v[12] ?? 0,
+      txColls: v[13] ?? 0,
+      txCarrier: v[14] ?? 0,
+      txCompressed: v[15] ?? 0,
     });
-    result.push(parsed);
   }
   return result.length > 0 || header ? result : undefined;
 }

@@ -1,4 +1,4 @@
-import { fields, splitLines, toCount } from './text.ts';
+import { countAt, skipSpace, tokenEnd } from './text.ts';
 
 /** The 10 jiffy columns of a `cpu` line of /proc/stat, raw (USER_HZ ticks, not yet divided by 100). */
 export interface CpuTimes {
@@ -52,29 +52,69 @@ export function parseStat(text: string): ProcStat | undefined {
   let total: CpuTimes | undefined;
   const cpus: CpuLine[] = [];
   const stat: Omit<ProcStat, 'total' | 'cpus'> = {};
-  for (const line of splitLines(text)) {
-    const parts = fields(line);
-    const key = parts[0];
-    if (key === undefined || parts.length < 2) continue;
+  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round, and the
+  // `intr` line alone can hold thousands of numbers, none of which but the first is needed.
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const line = at;
+    at = end + 1;
+    const keyStart = skipSpace(text, line, end);
+    const keyEnd = tokenEnd(text, keyStart, end);
+    const valueStart = skipSpace(text, keyEnd, end);
+    if (keyStart === keyEnd || valueStart === end) continue;
+    const key = text.slice(keyStart, keyEnd);
     if (key === 'cpu') {
-      total = parseCpuTimes(parts) ?? total;
-    } else if (/^cpu\d+$/.test(key)) {
-      const times = parseCpuTimes(parts);
-      if (times) cpus.push(Object.assign(times, { cpu: Number(key.slice(3)) }));
+      total = cpuTimesAt(text, keyEnd, end) ?? total;
+    } else if (key.startsWith('cpu') && countAt(key, 3, key.length) !== undefined) {
+      const t = cpuTimesAt(text, keyEnd, end);
+      if (t)
+        cpus.push({
+          user: t.user,
+          nice: t.nice,
+          system: t.system,
+          idle: t.idle,
+          iowait: t.iowait,
+          irq: t.irq,
+          softirq: t.softirq,
+          steal: t.steal,
+          guest: t.guest,
+          guestNice: t.guestNice,
+          cpu: Number(key.slice(3)),
+        });
     } else if (Object.hasOwn(SCALARS, key)) {
-      const value = toCount(parts[1]);
+      const value = countAt(text, valueStart, tokenEnd(text, valueStart, end));
       if (value !== undefined) stat[SCALARS[key as keyof typeof SCALARS]] = value;
     }
   }
   return total ? Object.assign(stat, { total, cpus }) : undefined;
 }
 
-function parseCpuTimes(parts: string[]): CpuTimes | undefined {
-  const columns = parts.slice(1, 1 + CPU_KEYS.length).map(toCount);
-  if (columns.length < 4 || columns.some((value) => value === undefined)) return undefined;
-  const times = {} as CpuTimes;
-  CPU_KEYS.forEach((key, i) => {
-    times[key] = columns[i] ?? 0;
-  });
-  return times;
+const columns = new Array<number>(CPU_KEYS.length);
+
+/** The jiffy columns after a cpu line's name (from `at` to `end`): at least 4, every one a counter, the rest 0. */
+function cpuTimesAt(text: string, at: number, end: number): CpuTimes | undefined {
+  columns.fill(0);
+  let read = 0;
+  for (let j = at; read < CPU_KEYS.length; read++) {
+    const i = skipSpace(text, j, end);
+    if (i === end) break;
+    j = tokenEnd(text, i, end);
+    const value = countAt(text, i, j);
+    if (value === undefined) return undefined;
+    columns[read] = value;
+  }
+  if (read < 4) return undefined;
+  return {
+    user: columns[0] ?? 0,
+    nice: columns[1] ?? 0,
+    system: columns[2] ?? 0,
+    idle: columns[3] ?? 0,
+    iowait: columns[4] ?? 0,
+    irq: columns[5] ?? 0,
+    softirq: columns[6] ?? 0,
+    steal: columns[7] ?? 0,
+    guest: columns[8] ?? 0,
+    guestNice: columns[9] ?? 0,
+  };
 }

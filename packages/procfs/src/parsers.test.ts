@@ -208,3 +208,34 @@ describe('every parser on truncated, empty and garbage input', () => {
     }
   });
 });
+
+describe('the line scanners', () => {
+  it('read the same with \r\n line ends, and counters past 2^53 as Number() rounds them', () => {
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    for (const [subsystem, parse] of [
+      ['/proc/meminfo', parseMeminfo],
+      ['/proc/net/dev', parseNetDev],
+      ['/proc/diskstats', parseDiskstats],
+    ] as const)
+      expect(parse(crlf(first(subsystem))), subsystem).toEqual(parse(first(subsystem)));
+    const big = '18446744073709551615';
+    expect(parseMeminfo(`MemTotal: ${big} kB\nMemFree: 123456789012345 kB\n`)).toEqual({
+      MemTotal: Number(big),
+      MemFree: 123456789012345,
+    });
+    const disk = parseDiskstats(`   8 0 sda ${big} 1 2 3 4 5 6 7 8 9 10\n`)?.[0];
+    expect([disk?.readIos, disk?.weightedIoTicks, disk?.discardIos, disk?.fieldCount]).toEqual([
+      Number(big),
+      10,
+      0,
+      14,
+    ]);
+  });
+
+  it('skip an interface line with a 17th token or a counter that is not one', () => {
+    const counters = Array.from({ length: 16 }, (_, i) => i + 1).join(' ');
+    const ok = parseNetDev(`eth0: ${counters}\neth1: ${counters} 17\neth2: ${counters.replace('5', '-5')}\n`);
+    expect(ok?.map((n) => n.name)).toEqual(['eth0']);
+    expect(ok?.[0]?.txCompressed).toBe(16);
+  });
+});

@@ -20,6 +20,31 @@ const UNICODE_SPACE = /\s/;
 const isSpace = (line: string, i: number, c: number) =>
   c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(line.charAt(i)));
 
+/** The counter in `text` between `start` and `end` (a token), as toCount would read it, without cutting it out. */
+export function countAt(text: string, start: number, end: number): number | undefined {
+  if (start >= end) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    value = value * 10 + (c - 48);
+  }
+  // Up to 15 digits the running sum is exact; longer ones are rounded the way Number() rounds them.
+  return end - start <= 15 ? value : Number(text.slice(start, end));
+}
+
+/** Index of the first non-space character of `text` at or after `i` (before `end`). */
+export function skipSpace(text: string, i: number, end: number): number {
+  while (i < end && isSpace(text, i, text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just past the token starting at `i` (the first space at or after it, or `end`). */
+export function tokenEnd(text: string, i: number, end: number): number {
+  while (i < end && !isSpace(text, i, text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** Whitespace-separated fields, like Go's strings.Fields. */
 export function fields(line: string): string[] {
   const out: string[] = [];
