@@ -9,7 +9,7 @@ import type { MetricSample } from '@xat/contracts';
 import { parseRound, type RawMeasurement } from '@xat/procfs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { machine, writeSection } from './report.ts';
+import { machine, machineTicks, stealPct, writeSection } from './report.ts';
 import { json, startServer } from './server.ts';
 
 // Ingest throughput: our agent's gzip batches through POST /api/v1/metrics/ from many concurrent agents, next to raw
@@ -102,6 +102,8 @@ interface LoopResult {
   failed: number;
   units: number;
   seconds: number;
+  /** Steal over the window, percent of the machine. */
+  steal: number;
 }
 
 interface Answer {
@@ -146,7 +148,8 @@ async function runClients(
   unitsOf: (client: number, i: number, body: Record<string, unknown>) => number,
 ): Promise<LoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const result: LoopResult = { requests: 0, ok: 0, throttled: 0, failed: 0, units: 0, seconds };
+  const result: LoopResult = { requests: 0, ok: 0, throttled: 0, failed: 0, units: 0, seconds, steal: 0 };
+  const ticks = machineTicks();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let firstError = '';
@@ -181,6 +184,7 @@ async function runClients(
       }
     }),
   );
+  result.steal = stealPct(ticks, machineTicks());
   agent.destroy();
   if (firstError) console.warn(`first error: ${firstError}`);
   return result;
@@ -377,7 +381,11 @@ export async function copyHostRows(postgresUrl: string, agents: Agent[]) {
  * COPY of whole samples, samples/s: the host row plus 4 cpu, 2 disk, 2 interface and 3 filesystem rows, each table
  * its own stream (5 in parallel), for SECONDS. Each repetition `rep` writes a day of its own: no conflicts.
  */
-export async function copyWholeSamples(postgresUrl: string, agents: Agent[], rep = 0): Promise<number> {
+export async function copyWholeSamples(
+  postgresUrl: string,
+  agents: Agent[],
+  rep = 0,
+): Promise<{ samplesPerSecond: number; steal: number }> {
   const pool = new pg.Pool({ connectionString: postgresUrl, max: 8 });
   try {
     const { tenant, day: sampleDay } = await copySetup(pool, agents, 11 + rep);
@@ -389,6 +397,7 @@ export async function copyWholeSamples(postgresUrl: string, agents: Agent[], rep
       ['metric_fs', (p) => ['/', '/boot', '/data'].map((d) => `${p}\t${d}\t1\t2\t3\t4\n`).join('')],
     ];
     const perTable_ = Math.floor(agents.length / perTable.length);
+    const ticks = machineTicks();
     const started = performance.now();
     const counts = await Promise.all(
       perTable.map(([table, rowsOf], t) =>
@@ -400,7 +409,8 @@ export async function copyWholeSamples(postgresUrl: string, agents: Agent[], rep
       ),
     );
     // A sample is complete when all five tables have it: the slowest table sets the pace.
-    return Math.min(...counts) / ((performance.now() - started) / 1000);
+    const samplesPerSecond = Math.min(...counts) / ((performance.now() - started) / 1000);
+    return { samplesPerSecond, steal: stealPct(ticks, machineTicks()) };
   } finally {
     await pool.end();
   }
@@ -414,8 +424,8 @@ const PAIRS = 3;
 interface Run {
   engine: string;
   batches: LoopResult[];
-  /** COPY samples/s right after each batch measurement (PostgreSQL only). */
-  copies: number[];
+  /** COPY right after each batch measurement (PostgreSQL only). */
+  copies: { samplesPerSecond: number; steal: number }[];
   copyHost?: Awaited<ReturnType<typeof copyHostRows>>;
   trickle1: LoopResult;
   trickle12: LoopResult;
@@ -426,7 +436,7 @@ async function measure(engine: string, env: Record<string, string>, port: number
   try {
     const agents = await provision(server.url, AGENTS);
     const batches: LoopResult[] = [];
-    const copies: number[] = [];
+    const copies: Run['copies'] = [];
     for (let rep = 0; rep < PAIRS; rep++) {
       batches.push(await batchIngest(server.url, agents, rep));
       if (postgresUrl) copies.push(await copyWholeSamples(postgresUrl, agents, rep));
@@ -458,17 +468,21 @@ export async function benchIngest(postgresUrl: string | undefined): Promise<void
     const m = Math.round(median(samples));
     const batches = median(r.batches.map((b) => b.ok / b.seconds));
     const sum = (k: 'throttled' | 'failed') => r.batches.reduce((a, b) => a + b[k], 0);
-    return `| ${r.engine} | ${fmt(Math.round(batches))} | ${fmt(m)} (${samples.map((v) => fmt(Math.round(v))).join(', ')}) | ${fmt(m * ROWS_PER_SAMPLE)} | ${sum('throttled')} | ${sum('failed')} |`;
+    const steal = r.batches.map((b) => b.steal.toFixed(1)).join(', ');
+    return `| ${r.engine} | ${fmt(Math.round(batches))} | ${fmt(m)} (${samples.map((v) => fmt(Math.round(v))).join(', ')}) | ${fmt(m * ROWS_PER_SAMPLE)} | ${sum('throttled')} | ${sum('failed')} | ${steal} |`;
   });
   const pgRun = runs.find((r) => r.copies.length > 0);
   const copyLines = pgRun
     ? (() => {
-        const ratios = pgRun.batches.map((b, i) => samplesPerSecond(b) / (pgRun.copies[i] ?? Number.NaN));
+        const ratios = pgRun.batches.map(
+          (b, i) => samplesPerSecond(b) / (pgRun.copies[i]?.samplesPerSecond ?? Number.NaN),
+        );
         const ratio = median(ratios);
         const pairs = pgRun.batches.map((b, i) => {
           const api = samplesPerSecond(b);
-          const copy = pgRun.copies[i] ?? 0;
-          return `| ${i + 1} | ${fmt(Math.round(copy * ROWS_PER_SAMPLE))} (${fmt(Math.round(copy))} samples/s) | ${fmt(Math.round(api * ROWS_PER_SAMPLE))} (${fmt(Math.round(api))} samples/s) | ${(api / copy).toFixed(2)}× |`;
+          const copy = pgRun.copies[i]?.samplesPerSecond ?? 0;
+          const steal = `${b.steal.toFixed(1)} / ${(pgRun.copies[i]?.steal ?? 0).toFixed(1)}`;
+          return `| ${i + 1} | ${fmt(Math.round(copy * ROWS_PER_SAMPLE))} (${fmt(Math.round(copy))} samples/s) | ${fmt(Math.round(api * ROWS_PER_SAMPLE))} (${fmt(Math.round(api))} samples/s) | ${(api / copy).toFixed(2)}× | ${steal} |`;
         });
         const host = pgRun.copyHost;
         return `
@@ -477,8 +491,8 @@ on the fly, one stream per table, ${SECONDS} s), measured right after each batch
 speed drifts by ±10 % between minutes, so each pair is compared on its own and the median ratio reported. The API
 also keeps the two rollups, which COPY does not.
 
-| pair | COPY rows/s | API rows/s | API ÷ COPY |
-|---:|---:|---:|---:|
+| pair | COPY rows/s | API rows/s | API ÷ COPY | steal %, API / COPY |
+|---:|---:|---:|---:|---:|
 ${pairs.join('\n')}
 
 API ÷ COPY, median of the ${ratios.length} pairs: **${ratio.toFixed(2)}×** (target ≥ 0.5×) → ${ratio >= 0.5 ? '**met**' : '**missed**'}.${
@@ -496,7 +510,7 @@ ${fmt(Math.round(host.rowsPerSecond))} rows/s.`
     ].map(([what, t]) => {
       const l = t as LoopResult;
       const rounds = rate(l.units, l.seconds);
-      return `| ${r.engine} | ${what} | ${fmt(rate(l.ok, l.seconds))} | **${fmt(rounds)}** | ${fmt(rounds * ROWS_PER_ROUND)} | ${l.throttled} | ${l.failed} |`;
+      return `| ${r.engine} | ${what} | ${fmt(rate(l.ok, l.seconds))} | **${fmt(rounds)}** | ${fmt(rounds * ROWS_PER_ROUND)} | ${l.throttled} | ${l.failed} | ${l.steal.toFixed(1)} |`;
     }),
   );
 
@@ -504,7 +518,8 @@ ${fmt(Math.round(host.rowsPerSecond))} rows/s.`
 
 ${new Date().toISOString().slice(0, 10)} · ${machine()} · server in its own process (\`xat serve\`) on 127.0.0.1, the
 load generator (node:http, kept-alive connections, bodies built ahead where it can) in this process on the same
-2 cores, ${SECONDS} s per measurement. A request counts when answered 2xx inside the window; the answer comes after
+2 cores, ${SECONDS} s per measurement; **steal** is the share of the machine the hypervisor gave to other guests
+meanwhile (from /proc/stat; every figure drops with it). A request counts when answered 2xx inside the window; the answer comes after
 its rows are committed. Every flush is one prepared statement, its arrays sent in binary: host rows, the device rows
 of the samples actually written, both rollups (1 min and 1 h: count, sum and max per field, added to the bucket)
 and the raw-rounds state.
@@ -514,8 +529,8 @@ ${SAMPLES_PER_BATCH} samples (4 CPUs, 2 disks, 2 interfaces, 3 filesystems: ${RO
 \`POST /api/v1/metrics/\` as fast as answered; a 429 waits its Retry-After and retries. Measured ${PAIRS} times:
 the median, and each measurement in brackets.
 
-| database | batches/s | samples/s | rows/s, all tables | 429s | errors |
-|---|---:|---:|---:|---:|---:|
+| database | batches/s | samples/s | rows/s, all tables | 429s | errors | steal % |
+|---|---:|---:|---:|---:|---:|---:|
 ${batchRows.join('\n')}
 ${copyLines}
 
@@ -523,8 +538,8 @@ ${copyLines}
 parsed, chained with the collector's previous round into an interval and stored: ${ROWS_PER_ROUND} rows per round (the
 recording's host has ${ROUND_DEVICES}); target ≥ 5 000 rounds/s.
 
-| database | body | requests/s | rounds/s | rows/s, all tables | 429s | errors |
-|---|---|---:|---:|---:|---:|---:|
+| database | body | requests/s | rounds/s | rows/s, all tables | 429s | errors | steal % |
+|---|---|---:|---:|---:|---:|---:|---:|
 ${trickleRows.join('\n')}`;
   console.log(md);
   writeSection('ingest', md);

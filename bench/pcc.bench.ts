@@ -10,7 +10,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machine, writeSection } from './report.ts';
+import { machine, machineTicks, writeSection } from './report.ts';
 import { json, startServer } from './server.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -184,7 +184,7 @@ interface LevelRow {
 /** Busy share of the machine over `ms` (100 − idle of the aggregate cpu line). */
 async function machineBusy(ms: number): Promise<number> {
   const read = () => {
-    const cols = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    const cols = machineTicks();
     const idle = (cols[3] ?? 0) + (cols[4] ?? 0);
     return { idle, total: cols.reduce((a, b) => a + b, 0) };
   };

@@ -24,3 +24,18 @@ export function writeSection(name: string, markdown: string): void {
       : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(FILE, text);
 }
+
+/** The aggregate `cpu` line of /proc/stat: user … steal, in ticks. */
+export function machineTicks(): number[] {
+  return (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+}
+
+/**
+ * Share of the machine's time the hypervisor gave to other guests between two readings (steal, percent): on a shared
+ * VM it swings from 0 to 20 % within minutes, and every figure measured meanwhile drops with it.
+ */
+export function stealPct(a: number[], b: number[]): number {
+  const d = b.map((v, i) => v - (a[i] ?? 0));
+  const total = d.reduce((s, v) => s + v, 0);
+  return total > 0 ? ((d[7] ?? 0) / total) * 100 : 0;
+}
