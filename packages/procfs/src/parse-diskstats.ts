@@ -1,4 +1,4 @@
-import { countAt, skipSpace, tokenEnd } from './text.ts';
+import { countAt, eachLine, skipSpace, tokenEnd } from './text.ts';
 
 /** One /proc/diskstats line (Documentation/admin-guide/iostats.rst); fields the kernel did not write are 0. */
 export interface DiskStat {
@@ -57,12 +57,7 @@ const MIN_FIELDS = 14;
 export function parseDiskstats(text: string): DiskStat[] | undefined {
   const result: DiskStat[] = [];
   const stats = new Array<number>(STATS.length);
-  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round.
-  for (let at = 0; at < text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    const line = at;
-    at = end + 1;
+  eachLine(text, (line, end) => {
     let i = skipSpace(text, line, end);
     let j = tokenEnd(text, i, end);
     const major = countAt(text, i, j);
@@ -71,7 +66,7 @@ export function parseDiskstats(text: string): DiskStat[] | undefined {
     const minor = countAt(text, i, j);
     i = skipSpace(text, j, end);
     j = tokenEnd(text, i, end);
-    if (major === undefined || minor === undefined || i === j) continue;
+    if (major === undefined || minor === undefined || i === j) return;
     const name = text.slice(i, j);
     stats.fill(0);
     let read = 0;
@@ -83,7 +78,7 @@ export function parseDiskstats(text: string): DiskStat[] | undefined {
       stats[read] = value;
     }
     const fieldCount = 3 + read;
-    if (fieldCount < MIN_FIELDS) continue;
+    if (fieldCount < MIN_FIELDS) return;
     // One literal, not 17 keyed stores: every DiskStat then shares one shape.
     result.push({
       major,
@@ -108,6 +103,6 @@ export function parseDiskstats(text: string): DiskStat[] | undefined {
       flushTicks: stats[16] ?? 0,
       fieldCount,
     });
-  }
+  });
   return result.length > 0 ? result : undefined;
 }

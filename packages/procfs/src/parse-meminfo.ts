@@ -1,4 +1,4 @@
-import { countAt, skipSpace, tokenEnd } from './text.ts';
+import { countAt, eachLine, skipSpace, tokenEnd } from './text.ts';
 
 /** /proc/meminfo as key → value in kB as written (`HugePages_*` are page counts, also as written). */
 export type Meminfo = Readonly<Record<string, number>>;
@@ -10,21 +10,15 @@ export type Meminfo = Readonly<Record<string, number>>;
 export function parseMeminfo(text: string): Meminfo | undefined {
   const result: Record<string, number> = Object.create(null);
   let count = 0;
-  // Line by line by index, with no array of lines or fields: this runs for every round of every agent.
-  for (let at = 0; at < text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    const colon = text.indexOf(':', at);
-    if (colon > at && colon < end) {
-      const key = text.slice(at, colon).trim();
-      const from = skipSpace(text, colon + 1, end);
-      const value = countAt(text, from, tokenEnd(text, from, end));
-      if (key !== '' && value !== undefined) {
-        result[key] = value;
-        count++;
-      }
-    }
-    at = end + 1;
-  }
+  eachLine(text, (line, end) => {
+    const colon = text.indexOf(':', line);
+    if (colon <= line || colon >= end) return;
+    const key = text.slice(line, colon).trim();
+    const from = skipSpace(text, colon + 1, end);
+    const value = countAt(text, from, tokenEnd(text, from, end));
+    if (key === '' || value === undefined) return;
+    result[key] = value;
+    count++;
+  });
   return count > 0 ? result : undefined;
 }

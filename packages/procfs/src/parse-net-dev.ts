@@ -1,4 +1,4 @@
-import { countAt, skipSpace, tokenEnd } from './text.ts';
+import { countAt, eachLine, skipSpace, tokenEnd } from './text.ts';
 
 /** One interface line of /proc/net/dev: the 16 cumulative counters. */
 export interface NetDevLine {
@@ -49,17 +49,12 @@ export function parseNetDev(text: string): NetDevLine[] | undefined {
   const result: NetDevLine[] = [];
   let header = false;
   const v = new Array<number>(COUNTERS.length).fill(0);
-  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round.
-  for (let at = 0; at < text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    const line = at;
-    at = end + 1;
+  eachLine(text, (line, end) => {
     const colon = text.indexOf(':', line);
     if (colon < 0 || colon >= end) {
       const bar = text.indexOf('|', line);
       header ||= bar >= 0 && bar < end;
-      continue;
+      return;
     }
     const name = text.slice(line, colon).trim();
     // Exactly 16 tokens, every one a counter.
@@ -76,7 +71,7 @@ export function parseNetDev(text: string): NetDevLine[] | undefined {
       }
       v[read++] = value;
     }
-    if (name === '' || read !== COUNTERS.length) continue;
+    if (name === '' || read !== COUNTERS.length) return;
     result.push({
       name,
       rxBytes: v[0] ?? 0,
@@ -96,6 +91,6 @@ export function parseNetDev(text: string): NetDevLine[] | undefined {
       txCarrier: v[14] ?? 0,
       txCompressed: v[15] ?? 0,
     });
-  }
+  });
   return result.length > 0 || header ? result : undefined;
 }

@@ -1,4 +1,4 @@
-import { countAt, skipSpace, tokenEnd } from './text.ts';
+import { countAt, eachLine, skipSpace, tokenEnd } from './text.ts';
 
 /** The 10 jiffy columns of a `cpu` line of /proc/stat, raw (USER_HZ ticks, not yet divided by 100). */
 export interface CpuTimes {
@@ -52,17 +52,12 @@ export function parseStat(text: string): ProcStat | undefined {
   let total: CpuTimes | undefined;
   const cpus: CpuLine[] = [];
   const stat: Omit<ProcStat, 'total' | 'cpus'> = {};
-  // Line by line and token by token by index, with no arrays of lines or fields: this runs for every round, and the
-  // `intr` line alone can hold thousands of numbers, none of which but the first is needed.
-  for (let at = 0; at < text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    const line = at;
-    at = end + 1;
+  // Token by token: the `intr` line alone can hold thousands of numbers, none of which but the first is needed.
+  eachLine(text, (line, end) => {
     const keyStart = skipSpace(text, line, end);
     const keyEnd = tokenEnd(text, keyStart, end);
     const valueStart = skipSpace(text, keyEnd, end);
-    if (keyStart === keyEnd || valueStart === end) continue;
+    if (keyStart === keyEnd || valueStart === end) return;
     const key = text.slice(keyStart, keyEnd);
     if (key === 'cpu') {
       total = cpuTimesAt(text, keyEnd, end) ?? total;
@@ -86,7 +81,7 @@ export function parseStat(text: string): ProcStat | undefined {
       const value = countAt(text, valueStart, tokenEnd(text, valueStart, end));
       if (value !== undefined) stat[SCALARS[key as keyof typeof SCALARS]] = value;
     }
-  }
+  });
   return total ? Object.assign(stat, { total, cpus }) : undefined;
 }
 

@@ -20,6 +20,19 @@ const UNICODE_SPACE = /\s/;
 const isSpace = (line: string, i: number, c: number) =>
   c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACE.test(line.charAt(i)));
 
+/**
+ * Calls `line(start, end)` for each `\n`-separated line of `text` by index, with no array of lines: the parsers of
+ * every round read their text this way, token by token with skipSpace, tokenEnd and countAt.
+ */
+export function eachLine(text: string, line: (start: number, end: number) => void): void {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    line(at, end);
+    at = end + 1;
+  }
+}
+
 /** The counter in `text` between `start` and `end` (a token), as toCount would read it, without cutting it out. */
 export function countAt(text: string, start: number, end: number): number | undefined {
   if (start >= end) return undefined;
