@@ -98,8 +98,8 @@ const PARTITIONED_TABLES = [
  * - `ins`: the host rows; a (collector, timestamp) already stored is skipped. Returns what it wrote.
  * - `d0`…`d3`: the device rows of the host rows `ins` wrote (a retried sample's devices are not written twice). A
  *   plain insert, no `on conflict`: a device row exists only beside its host row (both are written here, deleted
- *   together, and a day's host partition is dropped after its device partitions), so a new host row has none yet;
- *   the conflict check cost about a fifth of the batch throughput.
+ *   together, a day's host partition is dropped after its device partitions, and samples older than the retention
+ *   are refused before they get here), so a new host row has none yet; the check cost a fifth of batch throughput.
  * - `r0`, `r1`: the 1-minute and 1-hour buckets those same rows fall in: the sample count and, per field, the sum and
  *   count of the non-null values and the maximum are added (avg_<f> is generated from sum and count). Late data lands
  *   in its old bucket the same way. Rows are upserted in key order, so two flushes never wait on each other in a cycle.
