@@ -2,12 +2,7 @@
 
 /** A kernel counter token: unsigned decimal digits only, else undefined (no `-1`, `1e3`, `0x10`, `12abc`). */
 export function toCount(token: string | undefined): number | undefined {
-  if (token === undefined || token.length === 0) return undefined;
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  return Number(token);
+  return token === undefined ? undefined : countAt(token, 0, token.length);
 }
 
 /** Lines of a /proc file: `\n` or `\r\n` separated, blank lines dropped. */
@@ -33,7 +28,7 @@ export function eachLine(text: string, line: (start: number, end: number) => voi
   }
 }
 
-/** The counter in `text` between `start` and `end` (a token), as toCount would read it, without cutting it out. */
+/** The counter in `text` between `start` and `end` (a token), without cutting it out; undefined unless all digits. */
 export function countAt(text: string, start: number, end: number): number | undefined {
   if (start >= end) return undefined;
   let value = 0;
@@ -61,16 +56,11 @@ export function tokenEnd(text: string, i: number, end: number): number {
 /** Whitespace-separated fields, like Go's strings.Fields. */
 export function fields(line: string): string[] {
   const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < line.length; i++) {
-    if (isSpace(line, i, line.charCodeAt(i))) {
-      if (start >= 0) {
-        out.push(line.slice(start, i));
-        start = -1;
-      }
-    } else if (start < 0) start = i;
+  for (let i = skipSpace(line, 0, line.length); i < line.length; ) {
+    const end = tokenEnd(line, i, line.length);
+    out.push(line.slice(i, end));
+    i = skipSpace(line, end, line.length);
   }
-  if (start >= 0) out.push(line.slice(start));
   return out;
 }
 
