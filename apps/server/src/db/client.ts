@@ -15,6 +15,9 @@ import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** Runs a statement whose `$n` parameters are all arrays; returns its rows. */
+export type RunStatement = (text: string, values: unknown[][]) => Promise<Record<string, unknown>[]>;
+
 export interface Database {
   readonly db: Db;
   readonly kind: 'pglite' | 'postgres';
@@ -26,11 +29,7 @@ export interface Database {
    * under `name` (its plan is reused), every parameter an array sent in binary (`arrays`: the element type of each
    * parameter, in order); on PGlite it runs as any query.
    */
-  writer(
-    name: string,
-    connections: number,
-    arrays: readonly ArrayElementType[],
-  ): (text: string, values: unknown[][]) => Promise<Record<string, unknown>[]>;
+  writer(name: string, connections: number, arrays: readonly ArrayElementType[]): RunStatement;
   close(): Promise<void>;
 }
 

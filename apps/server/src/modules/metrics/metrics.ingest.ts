@@ -9,7 +9,7 @@ import {
 } from '@xat/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ArrayElementType } from '../../db/binary-arrays.ts';
-import { type Database, type Db, queryRows } from '../../db/client.ts';
+import { type Database, type Db, queryRows, type RunStatement } from '../../db/client.ts';
 import { ensurePartitions, type PartitionedTable, periodStart } from './partitions.ts';
 
 export interface IngestResult {
@@ -18,7 +18,7 @@ export interface IngestResult {
 }
 
 /** A trickle session ends when its collector was silent this long (REFERENCE 1.4). */
-export const SESSION_GAP_SECONDS = 120;
+const SESSION_GAP_SECONDS = 120;
 
 /** One caller's samples of one collector. */
 interface Part {
@@ -242,9 +242,6 @@ function stateArrays(parts: readonly Part[]): unknown[][] {
 interface PartResult extends IngestResult {
   sessionId?: string;
 }
-
-/** Runs a statement whose `$n` parameters are all arrays; returns its rows. */
-export type RunStatement = (text: string, values: unknown[][]) => Promise<Record<string, unknown>[]>;
 
 /** Through Drizzle: the text split at its `$n` placeholders, each bound as a parameter (not prepared). */
 const viaDrizzle =
