@@ -64,6 +64,9 @@ describe('pcc loadtest', () => {
     expect((body.details as { achieved_utilization: Record<string, number> }).achieved_utilization['100']).toBe(
       at100.achieved_utilization,
     );
+    // The flat-out speed at the end against the start: printed, and kept with the upload.
+    expect(typeof result.speed_change_pct).toBe('number');
+    expect((body.details as { speed_change_pct: number }).speed_change_pct).toBe(result.speed_change_pct);
   }, 30_000);
 
   it('refuses while another load test runs on the host', async () => {

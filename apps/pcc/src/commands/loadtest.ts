@@ -7,7 +7,7 @@ import { type Clock, runLoadTest } from '../loadtest/controller.ts';
 import { acquireLock } from '../loadtest/lock.ts';
 import { WorkerPool } from '../loadtest/pool.ts';
 import { createProgress } from '../loadtest/progress.ts';
-import { type LoadTestResult, toResult } from '../loadtest/result.ts';
+import { type LoadTestResult, steadinessWarning, toResult } from '../loadtest/result.ts';
 import { LOADTEST_PATH, toLoadTestCreate } from '../loadtest/upload.ts';
 import { rememberRegistration, sendRegistration } from '../register.ts';
 import { detectSpecs } from '../specs/specs.ts';
@@ -57,8 +57,14 @@ export async function loadtestCommand(ctx: CommandContext): Promise<number> {
   if (ctx.flags.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
   else
     ctx.out(
-      `${result.vcpus} vCPUs, ${result.max_units} units/s at 100 % (${result.calibration_units_per_vcpu} per vCPU flat out)\n`,
+      `${result.vcpus} vCPUs, ${result.max_units} units/s at 100 % (${result.calibration_units_per_vcpu} per vCPU flat out)${
+        result.speed_change_pct === undefined
+          ? ''
+          : `; flat-out speed at the end ${result.speed_change_pct >= 0 ? '+' : ''}${result.speed_change_pct} % against the start`
+      }\n`,
     );
+  const warning = steadinessWarning(result);
+  if (warning) ctx.err(`${warning}\n`);
   if (ctx.flags['no-upload']) return 0;
   const { serverUrl, apiKey } = ctx.settings;
   if (!serverUrl || !apiKey) {

@@ -99,6 +99,8 @@ describe('load-test control loop (simulated clock and machine)', () => {
     expect(Math.abs(at(run.levels, 100) - 0.97 * 480)).toBeLessThan(480 * 0.01);
     expect(Math.abs(run.calibration_units_per_worker - 0.97 * 240)).toBeLessThan(240 * 0.02);
     expect(run.background_busy).toBeGreaterThan(1);
+    // The machine kept its speed: flat out at the end, units per CPU-second match the calibration's.
+    expect(Math.abs(run.speed_change_pct ?? 99)).toBeLessThan(0.5);
     // Bounded: one tick per 500 ms per level plus the idle, warm-up and calibration sleeps.
     expect(machine.sleeps).toBeLessThanOrEqual(10 * 20 + 3);
   });
@@ -134,6 +136,21 @@ describe('load-test control loop (simulated clock and machine)', () => {
       expect(Math.abs(level.achieved_utilization - level.utilization)).toBeLessThanOrEqual(0.1);
       expect(Math.abs(level.work_units / ((level.utilization / 100) * 480) - 1)).toBeLessThan(0.005);
     }
+  });
+
+  it("reports how much the machine's flat-out speed changed between the start and the end", async () => {
+    // 5 % slower from the last level on (another tenant of the host, a clock going down): the units of the level move
+    // with it, whatever share is held, and the run says so.
+    const machine = new SimulatedMachine(
+      (ms) => (ms < 6000 + 2 * 4000 ? 240 : 228),
+      () => 2,
+    );
+    const run = await runLoadTest(machine, machine, machine.meters, { levels: [30, 60, 100], levelSeconds: 4 });
+    expect(run.speed_change_pct).toBeGreaterThan(-5.3);
+    expect(run.speed_change_pct).toBeLessThan(-4.7);
+    // Without a flat-out level there is nothing at the end to compare with.
+    const partial = await runLoadTest(machine, machine, machine.meters, { levels: [30], levelSeconds: 4 });
+    expect(partial.speed_change_pct).toBeUndefined();
   });
 
   it('reports progress with time left for the whole test', async () => {

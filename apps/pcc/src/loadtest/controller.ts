@@ -85,6 +85,12 @@ export interface LoadTestRun {
   calibration_units_per_worker: number;
   /** Busy share of the idle machine before the test. */
   background_busy: number;
+  /**
+   * How much faster (+) or slower (−) the machine ran flat out at the end (the 100 % level) than at the start (the
+   * calibration), in percent of its units per CPU-second: clock changes or other tenants of the host moved every
+   * level's units by about as much. Absent without a 100 % level.
+   */
+  speed_change_pct?: number;
 }
 
 const busyBetween = (a: CpuTimes, b: CpuTimes) => 100 - cpuPercents(a, b).idle;
@@ -144,7 +150,18 @@ export async function runLoadTest(load: Load, clock: Clock, meters: Meters, plan
     plan.onLevel?.(result);
   }
   load.setRate(0);
-  return { levels, calibration_units_per_worker: round2(calibration), background_busy: round2(background) };
+  const run: LoadTestRun = {
+    levels,
+    calibration_units_per_worker: round2(calibration),
+    background_busy: round2(background),
+  };
+  const end = levels.find((l) => l.utilization >= 100);
+  if (end && end.achieved_utilization > 0) {
+    // Units per CPU-second of one worker, flat out at the end, against the calibration's at the start.
+    const speed = end.work_units / ((end.achieved_utilization / 100) * load.workers);
+    run.speed_change_pct = round2((speed / capacity - 1) * 100);
+  }
+  return run;
 }
 
 interface HoldOptions {

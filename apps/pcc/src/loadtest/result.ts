@@ -8,6 +8,8 @@ export interface LoadTestResult {
   level_seconds: number;
   calibration_units_per_vcpu: number;
   background_busy: number;
+  /** The machine's flat-out speed at the end against the start, in percent (see LoadTestRun); absent without 100 %. */
+  speed_change_pct?: number;
   pcc_version: string;
   hostname: string;
   started_at: string;
@@ -24,8 +26,24 @@ export function toResult(
     level_seconds: meta.levelSeconds,
     calibration_units_per_vcpu: run.calibration_units_per_worker,
     background_busy: run.background_busy,
+    ...(run.speed_change_pct === undefined ? {} : { speed_change_pct: run.speed_change_pct }),
     pcc_version: meta.version,
     hostname: meta.hostname,
     started_at: meta.startedAt.toISOString(),
   };
+}
+
+/** A change of flat-out speed past this between the start and the end of a test is worth a warning. */
+export const UNSTEADY_PCT = 2;
+
+/** Why the result's units deserve care, for people; undefined when the machine held its speed. */
+export function steadinessWarning(result: LoadTestResult): string | undefined {
+  const change = result.speed_change_pct;
+  if (change === undefined || Math.abs(change) <= UNSTEADY_PCT) return undefined;
+  const how = change < 0 ? 'slower' : 'faster';
+  return (
+    `Warning: the machine ran ${Math.abs(change).toFixed(1)} % ${how} flat out at the end of the test than at the start ` +
+    '(its clock, or other tenants of the host), so the units of every level may be off by as much. ' +
+    'Compare this result with others with care, or run the test again when the host is steadier.'
+  );
 }
