@@ -4,13 +4,17 @@
  *    side with Debian's prometheus-node-exporter scraped every 10 s, and a bare `node -e 'setInterval(()=>{},1e9)'`;
  * 2. pcc loadtest three times (10 s per level; BENCH_QUICK=1: 3 s) — the load's own share of the machine against the
  *    target per level, the machine's busy share beside it, and the coefficient of variation of the work units over the
- *    three runs.
+ *    three runs;
+ * 3. the control for 2: the host's own steadiness — the work unit flat out on every vCPU, the agent's WebAssembly pool
+ *    and the same unit in C (bench/native/unit.c) in alternate windows, so that a spread of the load test's units can be
+ *    told apart from a spread of the machine's speed.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machine, machineTicks, writeSection } from './report.ts';
+import { WorkerPool } from '../apps/pcc/src/loadtest/pool.ts';
+import { machine, machineTicks, stealPct, writeSection } from './report.ts';
 import { json, startServer } from './server.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -206,7 +210,13 @@ async function waitForQuiet(): Promise<number> {
   return busy;
 }
 
-type LoadTestRun = { levels: LevelRow[]; calibration_units_per_vcpu: number; vcpus: number; background_busy: number };
+type LoadTestRun = {
+  levels: LevelRow[];
+  calibration_units_per_vcpu: number;
+  vcpus: number;
+  background_busy: number;
+  speed_change_pct?: number;
+};
 
 /** Most points of the machine that were not the load in any level below 100 % (other processes and pcc's main thread). */
 const interference = (run: LoadTestRun) =>
@@ -236,6 +246,56 @@ async function runLoadTests() {
   return { runs, setAside };
 }
 
+/** Windows of the steadiness control: pairs of (agent pool, C program), each window this long. */
+const STEADY_PAIRS = QUICK ? 4 : 12;
+const STEADY_WINDOW_S = 4;
+
+interface Steadiness {
+  wasm: number[];
+  native: number[];
+  stealMax: number;
+  note: string;
+}
+
+/**
+ * The host's own steadiness over about one load test: the work unit flat out on every vCPU, alternately from the agent's
+ * worker pool and from the C program, in windows of STEADY_WINDOW_S; units per CPU-second of each.
+ */
+async function hostSteadiness(vcpus: number): Promise<Steadiness> {
+  const dir = mkdtempSync(join(tmpdir(), 'pcc-bench-native-'));
+  const bin = join(dir, 'unit');
+  const cc = spawnSync('cc', ['-O2', '-pthread', '-o', bin, join(ROOT, 'bench/native/unit.c')], { encoding: 'utf8' });
+  const haveC = cc.status === 0;
+  if (!haveC) console.log(`no C compiler (cc): the C control is not measured ${cc.stderr ?? ''}`);
+  const pool = await WorkerPool.start(vcpus);
+  const out: Steadiness = {
+    wasm: [],
+    native: [],
+    stealMax: 0,
+    note: haveC ? 'compiled here with `cc -O2 -pthread`' : 'not measured: no C compiler (cc) on this machine',
+  };
+  try {
+    pool.setRate('max');
+    await new Promise((r) => setTimeout(r, 3000)); // the WebAssembly's optimised tier, as the load test's warm-up
+    for (let i = 0; i < STEADY_PAIRS; i++) {
+      const t0 = machineTicks();
+      pool.setRate('max');
+      const u0 = pool.units();
+      const c0 = pool.cpuMs();
+      await new Promise((r) => setTimeout(r, STEADY_WINDOW_S * 1000));
+      out.wasm.push((pool.units() - u0) / ((pool.cpuMs() - c0) / 1000));
+      pool.setRate(0);
+      if (haveC)
+        out.native.push(Number(execFileSync(bin, [String(vcpus), String(STEADY_WINDOW_S)], { encoding: 'utf8' })));
+      out.stealMax = Math.max(out.stealMax, stealPct(t0, machineTicks()));
+    }
+  } finally {
+    await pool.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 const cv = (xs: number[]) => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
@@ -247,6 +307,8 @@ export async function benchPcc(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'apps/pcc/scripts/build.mjs')], { stdio: 'inherit' });
   if (!existsSync(BUNDLE)) throw new Error('the agent bundle was not built');
 
+  await waitForQuiet();
+  const steady = await hostSteadiness(cpus().length);
   const load = await runLoadTests();
   const agent = await measureAgent();
   const { agent: a, bare: b, exporter: e } = agent.stats;
@@ -272,6 +334,12 @@ export async function benchPcc(): Promise<void> {
   const maxDev = Math.max(...rows.filter((r) => r.u < 100).map((r) => r.worst));
   const rssRatio = a && b ? a.rssAvgMb / b.rssAvgMb : Number.NaN;
   const spool = agent.status.spool ?? {};
+  const wasmSteady = cv(steady.wasm);
+  const nativeSteady = steady.native.length > 1 ? cv(steady.native) : undefined;
+  const pairRatio = steady.native.length > 1 ? cv(steady.wasm.map((w, i) => w / (steady.native[i] ?? w))) : undefined;
+  const range = (xs: number[]) => `${f(Math.min(...xs), 1)}–${f(Math.max(...xs), 1)}`;
+  const hostCv = nativeSteady?.cvPct ?? wasmSteady.cvPct;
+  const runNumbers = load.runs.map((_, i) => i + 1).join(', ');
   const dead = agent.status.dead_letters ?? {};
 
   const md = `## pcc, the agent
@@ -293,7 +361,7 @@ CPU % of one core from utime+stime over the window; RSS sampled every 10 s. ${ag
 Targets: CPU ≤ node_exporter's → ${a && e ? (a.cpuPct <= e.cpuPct ? '**met**' : '**missed**') : 'n/a'}; RSS ≤ 1.3× bare node → ${f(rssRatio)}× ${rssRatio <= 1.3 ? '**met**' : '**missed**'}.
 Spool at the end: ${spool.pending_samples ?? '?'} samples pending, dead letters: ${dead.batches ?? '?'} batches (a server without the JSON batch endpoint refuses batches with 400, which the agent sets aside as dead letters).
 
-### Load test: 3 runs of \`pcc loadtest\`, ${LEVEL_SECONDS} s per level, ${vcpus} vCPUs
+### Load test: ${load.runs.length} runs of \`pcc loadtest\`, ${LEVEL_SECONDS} s per level, ${vcpus} vCPUs
 
 Each run: 1 s idle, 3 s flat out (warm-up), 2 s flat out (calibration), then every level held ${LEVEL_SECONDS} s. What is held
 is the load's own share of the machine (its worker threads' CPU time over vCPUs × time, from \`/proc/self/task/<tid>/schedstat\`),
@@ -302,17 +370,41 @@ load's share (**achieved**) and the machine's busy share (100 − idle of \`/pro
 other processes) are counted over the remaining ${f(windowS, 1)} s. 100 % is flat out, measured. Units per second are
 measured and not rounded (the upload rounds them to whole units); each run is its own process, nothing is carried over.
 
-${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 2)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run`}; the three runs below are all the runs kept.
+${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 2)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run while tries were left (6 at most)`}; the ${load.runs.length} runs below are all the runs kept.
 
 Work unit flat out: ${perCore.map((p) => f(p, 1)).join(', ')} units/s per vCPU (calibration of each run); the machine's
 own load before each run (other processes): ${load.runs.map((r) => f(r.background_busy, 1)).join(', ')} % busy.
 
-| target % | units/s (mean of 3) | CV % | achieved % (load's share; runs 1, 2, 3) | worst deviation (points) | machine busy % (runs 1, 2, 3) |
+| target % | units/s (mean of ${load.runs.length}) | CV % | achieved % (load's share; runs ${runNumbers}) | worst deviation (points) | machine busy % (runs ${runNumbers}) |
 |---:|---:|---:|---|---:|---|
 ${rows.map((r) => `| ${r.u} | ${f(r.units.mean, 1)} | ${f(r.units.cvPct)} | ${r.achieved.map((x) => f(x)).join(', ')} | ${f(r.worst)} | ${r.machine.map((x) => f(x)).join(', ')} |`).join('\n')}
 
 Targets: achieved within ±1 point at every level 10–90 % → worst ${f(maxDev)} ${maxDev <= 1 ? '**met**' : '**missed**'} (100 % is measured flat out);
-work-unit CV over 3 runs < 1 % → worst level ${f(maxCv)} % ${maxCv < 1 ? '**met**' : '**missed**'}.`;
+work-unit CV over 3 runs < 1 % → worst level (over ${load.runs.length} runs) ${f(maxCv)} % ${maxCv < 1 ? '**met**' : '**missed**'}${
+    maxCv >= 1 && hostCv >= 1
+      ? `, and out of reach on this host: its own speed flat out varied by a CV of ${f(hostCv)} % (below)`
+      : ''
+  }.
+
+Flat-out speed at the end of each run against its start (\`speed_change_pct\`, units per CPU-second at 100 % against the
+calibration): ${load.runs.map((r) => (r.speed_change_pct === undefined ? '—' : `${r.speed_change_pct >= 0 ? '+' : ''}${f(r.speed_change_pct)}`)).join(', ')} %.
+
+### The host's own steadiness (the control for the load test's CV)
+
+The work unit flat out on all ${vcpus} vCPUs, alternately from the agent's WebAssembly worker pool and from the same unit in C
+(\`bench/native/unit.c\`, ${steady.note}), ${STEADY_PAIRS} pairs of ${STEADY_WINDOW_S} s windows (about ${Math.round((STEADY_PAIRS * (2 * STEADY_WINDOW_S + 0.5)) / 10) * 10} s, as long as a load test),
+measured just before the load tests; units per CPU-second of each. Steal in any pair: at most ${f(steady.stealMax, 1)} %.
+
+| program | mean units per CPU-second | CV % between windows | range |
+|---|---:|---:|---|
+| agent (WebAssembly, worker threads) | ${f(wasmSteady.mean, 1)} | ${f(wasmSteady.cvPct)} | ${range(steady.wasm)} |
+| C (\`cc -O2\`, pthreads) | ${nativeSteady ? f(nativeSteady.mean, 1) : '—'} | ${nativeSteady ? f(nativeSteady.cvPct) : '—'} | ${steady.native.length > 0 ? range(steady.native) : '—'} |
+
+${
+  pairRatio
+    ? `Agent ÷ C within each pair (windows seconds apart): CV ${f(pairRatio.cvPct)} %. When the C program's speed moves as much as the agent's, it is the host's speed that moves (its clock, other tenants of the physical cores), and no load test run on it can repeat more closely than that.`
+    : 'Without the C control, the agent pool alone shows the host and the agent together.'
+}`;
   console.log(md);
   writeSection('pcc', md);
 }
