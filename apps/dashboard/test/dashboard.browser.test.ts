@@ -233,6 +233,36 @@ describe('dashboard in Chromium', () => {
     expect(await history.getByRole('row').filter({ hasText: 'gcp-batch-02' }).count()).toBe(0);
   });
 
+  it("shows how pcc measured a load test: the load's achieved share per level, and a machine that changed speed", async () => {
+    const levels = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const created = await call<{ id: string }>(server, 'POST', '/api/v1/loadtest/', {
+      token: data.token,
+      body: {
+        collector: data.oci.collector.id,
+        ...Object.fromEntries(levels.map((l) => [`units_${l}pct`, l * 3])),
+        notes: 'pcc load test on a drifting host',
+        details: {
+          tool: 'pcc',
+          achieved_utilization: Object.fromEntries(levels.map((l) => [String(l), l === 100 ? 98.31 : l + 0.04])),
+          speed_change_pct: -4.26,
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    try {
+      await page.goto(`${server.origin}/load-tests/${created.body.id}`);
+      await page.getByText('pcc load test on a drifting host').waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'flat out' }).textContent()).toMatch(
+        /ran 4\.3 % slower flat out at the end of this test than at its start/,
+      );
+      const levelsTable = page.getByRole('region', { name: 'Levels' });
+      expect(await levelsTable.getByRole('columnheader', { name: 'Achieved load %' }).count()).toBe(1);
+      expect(await levelsTable.getByRole('row').filter({ hasText: '100 %' }).textContent()).toContain('98.31');
+    } finally {
+      await call(server, 'DELETE', `/api/v1/loadtest/${created.body.id}/`, { token: data.token });
+    }
+  });
+
   it("compares two servers' load tests and exports CSV", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compare' }).click();
     await page.getByRole('heading', { name: 'Compare', exact: true }).waitFor();

@@ -3,6 +3,11 @@ import { DateTime, Nullable, pageQueryProps, Uuid } from './common.ts';
 
 /** The ten utilization levels of a load test, in percent. */
 export const LOAD_LEVELS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] as const;
+/**
+ * pcc's `details.speed_change_pct` (flat-out speed at the end of a load test against its start) past this many percent,
+ * either way, means the machine did not hold its speed: the agent warns, the dashboard says so beside the result.
+ */
+export const UNSTEADY_SPEED_PCT = 2;
 export const UNIT_FIELDS = [
   'units_10pct',
   'units_20pct',

@@ -1,6 +1,14 @@
 import type { CompareEntry, MetricsCompare } from '@xat/contracts';
 import { describe, expect, it } from 'vitest';
-import { compareCsv, compareMetricsCsv, findWinners, loadTestColumns, orderCompare, unitsByLevel } from './compare.ts';
+import {
+  compareCsv,
+  compareMetricsCsv,
+  findWinners,
+  loadTestColumns,
+  measurementOf,
+  orderCompare,
+  unitsByLevel,
+} from './compare.ts';
 
 const entry = (
   id: string,
@@ -89,5 +97,40 @@ describe('load-test comparison', () => {
       'timestamp,"azure, west",oci\r\n2025-11-25T10:00:00.000Z,2,1.5\r\n2025-11-25T10:01:00.000Z,3,\r\n',
     );
     expect(compareMetricsCsv({ ...ordered, align: 'start', timestamps: [0, 60] }).split('\r\n')[1]).toBe('0,2,1.5');
+  });
+});
+
+describe('how a load test was measured (pcc details)', () => {
+  it('reads the achieved share per level and flags a machine that changed speed past 2 %', () => {
+    const m = measurementOf({
+      tool: 'pcc',
+      achieved_utilization: { '10': 10.02, '20': 19.97, '100': 98.5, '50': 'n/a' },
+      speed_change_pct: -3.4,
+    });
+    expect(m.achieved).toEqual([
+      10.02,
+      19.97,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      98.5,
+    ]);
+    expect(m.speedChangePct).toBe(-3.4);
+    expect(m.unsteady).toBe(true);
+    expect(measurementOf({ speed_change_pct: 1.9 }).unsteady).toBe(false);
+    expect(measurementOf({ speed_change_pct: 2.1 }).unsteady).toBe(true);
+  });
+
+  it('has nothing to say of an import or a result without details', () => {
+    for (const details of [null, undefined, { source: 'perfcpumeasure' }, { achieved_utilization: 'x' }]) {
+      const m = measurementOf(details);
+      expect(m.achieved.every((a) => a === undefined)).toBe(true);
+      expect(m.speedChangePct).toBeUndefined();
+      expect(m.unsteady).toBe(false);
+    }
   });
 });

@@ -1,4 +1,10 @@
-import { type CompareEntry, type CompareError, LOAD_LEVELS, type MetricsCompare } from '@xat/contracts';
+import {
+  type CompareEntry,
+  type CompareError,
+  LOAD_LEVELS,
+  type MetricsCompare,
+  UNSTEADY_SPEED_PCT,
+} from '@xat/contracts';
 import { toCsv } from './csv.ts';
 import { providerLabel } from './providers.ts';
 
@@ -99,4 +105,29 @@ export function compareMetricsCsv(data: MetricsCompare): string {
     ...data.series.map((s) => s.values[i] ?? null),
   ]);
   return toCsv([header, ...rows]);
+}
+
+/** How a load test was measured, from what pcc keeps in `details` (absent for imports and other tools). */
+export interface Measurement {
+  /** The load's own share of the machine at each level of LOAD_LEVELS, percent; undefined where not reported. */
+  achieved: (number | undefined)[];
+  /** Flat-out speed at the end against the start, percent. */
+  speedChangePct?: number;
+  /** The speed moved past UNSTEADY_SPEED_PCT: every level's units may be off by about as much. */
+  unsteady: boolean;
+}
+
+const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function measurementOf(details: Readonly<Record<string, unknown>> | null | undefined): Measurement {
+  const raw = details?.achieved_utilization;
+  const achieved = LOAD_LEVELS.map((level) =>
+    raw && typeof raw === 'object' ? finite((raw as Record<string, unknown>)[String(level)]) : undefined,
+  );
+  const speedChangePct = finite(details?.speed_change_pct);
+  return {
+    achieved,
+    ...(speedChangePct === undefined ? {} : { speedChangePct }),
+    unsteady: speedChangePct !== undefined && Math.abs(speedChangePct) > UNSTEADY_SPEED_PCT,
+  };
 }

@@ -6,7 +6,7 @@ import { EmptyState, Loading } from '../components/bits.tsx';
 import { LoadTestChart } from '../components/charts/load-test-chart.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
-import { unitsByLevel } from '../lib/compare.ts';
+import { measurementOf, unitsByLevel } from '../lib/compare.ts';
 import { formatIsoDateTime, formatNumber } from '../lib/format.ts';
 import { seriesColor } from '../lib/providers.ts';
 import { Link, navigate } from '../lib/router.tsx';
@@ -32,6 +32,8 @@ export function LoadTestDetailPage({ id }: { id: string }) {
   if (!t) return <Loading what="load test" />;
   const units = unitsByLevel(t);
   const details = Object.entries(t.details ?? {});
+  const measured = measurementOf(t.details);
+  const showAchieved = measured.achieved.some((a) => a !== undefined);
   return (
     <div className="stack">
       <div className="page-head">
@@ -55,6 +57,14 @@ export function LoadTestDetailPage({ id }: { id: string }) {
           )}
         </div>
       </div>
+      {measured.unsteady && measured.speedChangePct !== undefined && (
+        <div className="alert warn" role="status">
+          The machine ran {formatNumber(Math.abs(measured.speedChangePct), 1)} %{' '}
+          {measured.speedChangePct < 0 ? 'slower' : 'faster'} flat out at the end of this test than at its start (its
+          clock, or other tenants of the host): the units of every level may be off by about as much. Compare this
+          result with care, or run the test again.
+        </div>
+      )}
       <div className="stats">
         <div className="card stat">
           <div className="label">Max units</div>
@@ -87,6 +97,7 @@ export function LoadTestDetailPage({ id }: { id: string }) {
               <tr>
                 <th>Utilization</th>
                 <th className="num">Work units / s</th>
+                {showAchieved && <th className="num">Achieved load %</th>}
               </tr>
             </thead>
             <tbody>
@@ -94,6 +105,7 @@ export function LoadTestDetailPage({ id }: { id: string }) {
                 <tr key={level}>
                   <td>{level} %</td>
                   <td className="num">{formatNumber(units[i], 0)}</td>
+                  {showAchieved && <td className="num">{formatNumber(measured.achieved[i], 2)}</td>}
                 </tr>
               ))}
             </tbody>

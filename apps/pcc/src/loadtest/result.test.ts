@@ -1,5 +1,6 @@
+import { UNSTEADY_SPEED_PCT } from '@xat/contracts';
 import { describe, expect, it } from 'vitest';
-import { type LoadTestResult, steadinessWarning, UNSTEADY_PCT } from './result.ts';
+import { type LoadTestResult, steadinessWarning } from './result.ts';
 
 const result = (speed_change_pct?: number): LoadTestResult => ({
   levels: [],
@@ -17,8 +18,8 @@ const result = (speed_change_pct?: number): LoadTestResult => ({
 describe('steadiness warning', () => {
   it('stays quiet while the machine held its flat-out speed, or when there was no flat-out level to compare', () => {
     expect(steadinessWarning(result(0))).toBeUndefined();
-    expect(steadinessWarning(result(UNSTEADY_PCT))).toBeUndefined();
-    expect(steadinessWarning(result(-UNSTEADY_PCT))).toBeUndefined();
+    expect(steadinessWarning(result(UNSTEADY_SPEED_PCT))).toBeUndefined();
+    expect(steadinessWarning(result(-UNSTEADY_SPEED_PCT))).toBeUndefined();
     expect(steadinessWarning(result())).toBeUndefined();
   });
 

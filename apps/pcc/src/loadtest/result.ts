@@ -1,3 +1,4 @@
+import { UNSTEADY_SPEED_PCT } from '@xat/contracts';
 import type { LevelResult, LoadTestRun } from './controller.ts';
 
 /** What `pcc loadtest --json` prints. */
@@ -33,13 +34,10 @@ export function toResult(
   };
 }
 
-/** A change of flat-out speed past this between the start and the end of a test is worth a warning. */
-export const UNSTEADY_PCT = 2;
-
 /** Why the result's units deserve care, for people; undefined when the machine held its speed. */
 export function steadinessWarning(result: LoadTestResult): string | undefined {
   const change = result.speed_change_pct;
-  if (change === undefined || Math.abs(change) <= UNSTEADY_PCT) return undefined;
+  if (change === undefined || Math.abs(change) <= UNSTEADY_SPEED_PCT) return undefined;
   const how = change < 0 ? 'slower' : 'faster';
   return (
     `Warning: the machine ran ${Math.abs(change).toFixed(1)} % ${how} flat out at the end of the test than at the start ` +
