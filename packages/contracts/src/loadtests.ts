@@ -8,6 +8,9 @@ export const LOAD_LEVELS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] as const;
  * either way, means the machine did not hold its speed: the agent warns, the dashboard says so beside the result.
  */
 export const UNSTEADY_SPEED_PCT = 2;
+/** Whether a load test's `speed_change_pct` says the machine did not hold its speed (see UNSTEADY_SPEED_PCT). */
+export const isUnsteadySpeed = (pct: number | undefined): pct is number =>
+  pct !== undefined && Math.abs(pct) > UNSTEADY_SPEED_PCT;
 export const UNIT_FIELDS = [
   'units_10pct',
   'units_20pct',

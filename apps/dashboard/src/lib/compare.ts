@@ -1,9 +1,9 @@
 import {
   type CompareEntry,
   type CompareError,
+  isUnsteadySpeed,
   LOAD_LEVELS,
   type MetricsCompare,
-  UNSTEADY_SPEED_PCT,
 } from '@xat/contracts';
 import { toCsv } from './csv.ts';
 import { providerLabel } from './providers.ts';
@@ -112,8 +112,8 @@ export interface Measurement {
   /** The load's own share of the machine at each level of LOAD_LEVELS, percent; undefined where not reported. */
   achieved: (number | undefined)[];
   /** Flat-out speed at the end against the start, percent. */
-  speedChangePct?: number;
-  /** The speed moved past UNSTEADY_SPEED_PCT: every level's units may be off by about as much. */
+  speedChangePct: number | undefined;
+  /** The speed moved past UNSTEADY_SPEED_PCT (isUnsteadySpeed): every level's units may be off by about as much. */
   unsteady: boolean;
 }
 
@@ -125,9 +125,5 @@ export function measurementOf(details: Readonly<Record<string, unknown>> | null 
     raw && typeof raw === 'object' ? finite((raw as Record<string, unknown>)[String(level)]) : undefined,
   );
   const speedChangePct = finite(details?.speed_change_pct);
-  return {
-    achieved,
-    ...(speedChangePct === undefined ? {} : { speedChangePct }),
-    unsteady: speedChangePct !== undefined && Math.abs(speedChangePct) > UNSTEADY_SPEED_PCT,
-  };
+  return { achieved, speedChangePct, unsteady: isUnsteadySpeed(speedChangePct) };
 }

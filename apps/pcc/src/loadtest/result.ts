@@ -1,4 +1,4 @@
-import { UNSTEADY_SPEED_PCT } from '@xat/contracts';
+import { isUnsteadySpeed } from '@xat/contracts';
 import type { LevelResult, LoadTestRun } from './controller.ts';
 
 /** What `pcc loadtest --json` prints. */
@@ -27,7 +27,7 @@ export function toResult(
     level_seconds: meta.levelSeconds,
     calibration_units_per_vcpu: run.calibration_units_per_worker,
     background_busy: run.background_busy,
-    ...(run.speed_change_pct === undefined ? {} : { speed_change_pct: run.speed_change_pct }),
+    speed_change_pct: run.speed_change_pct,
     pcc_version: meta.version,
     hostname: meta.hostname,
     started_at: meta.startedAt.toISOString(),
@@ -37,7 +37,7 @@ export function toResult(
 /** Why the result's units deserve care, for people; undefined when the machine held its speed. */
 export function steadinessWarning(result: LoadTestResult): string | undefined {
   const change = result.speed_change_pct;
-  if (change === undefined || Math.abs(change) <= UNSTEADY_SPEED_PCT) return undefined;
+  if (!isUnsteadySpeed(change)) return undefined;
   const how = change < 0 ? 'slower' : 'faster';
   return (
     `Warning: the machine ran ${Math.abs(change).toFixed(1)} % ${how} flat out at the end of the test than at the start ` +

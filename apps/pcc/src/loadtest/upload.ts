@@ -19,7 +19,7 @@ export function toLoadTestCreate(collector: string, result: LoadTestResult, note
       levels: result.levels,
       calibration_units_per_vcpu: result.calibration_units_per_vcpu,
       background_busy: result.background_busy,
-      ...(result.speed_change_pct === undefined ? {} : { speed_change_pct: result.speed_change_pct }),
+      speed_change_pct: result.speed_change_pct,
       started_at: result.started_at,
     },
   };
