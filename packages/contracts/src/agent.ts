@@ -18,6 +18,9 @@ export const RegisterSchema = Type.Object({
   processor_brand: Type.Optional(Type.Enum(PROCESSOR_BRANDS)),
   processor_model: Type.Optional(Type.String({ maxLength: 200 })),
   vcpus: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+  effective_cpus: Type.Optional(
+    Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, description: 'CPUs its quota and cpuset allow' })),
+  ),
   memory_gib: Type.Optional(Gib),
   storage_gib: Type.Optional(Gib),
   storage_type: Type.Optional(Type.Enum(STORAGE_TYPES)),

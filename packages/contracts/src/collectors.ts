@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, pageQueryProps, Uuid } from './common.ts';
+import { VALIDITIES } from './validity.ts';
 
 export const COLLECTOR_STATUSES = ['pending', 'connected', 'disconnected'] as const;
 export const VM_BRANDS = [
@@ -30,6 +31,17 @@ export const Decimal = (precision: number, scale: number) => {
   ]);
 };
 
+/** A server's standing from its valid load tests of the last COMPARE_DAYS days (the servers list's columns). */
+export const CollectorPerformanceSchema = Type.Object({
+  runs: Type.Integer({ description: 'valid runs counted' }),
+  other_runs: Type.Integer({ description: 'suspect or invalid runs of the same days, left out' }),
+  units_100pct: Nullable(Type.Number({ description: 'median units/s at 100 % of the valid runs' })),
+  per_effective_cpu: Nullable(Type.Number({ description: 'units_100pct / effective CPUs (vCPUs when unknown)' })),
+  units_per_dollar_hour: Nullable(Type.Number({ description: 'units_100pct / hourly_cost' })),
+  latest_validity: Nullable(Type.Enum(VALIDITIES)),
+});
+export type CollectorPerformance = Static<typeof CollectorPerformanceSchema>;
+
 export const CollectorSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -45,10 +57,16 @@ export const CollectorSchema = Type.Object({
   processor_brand: Type.Enum(PROCESSOR_BRANDS),
   processor_model: Type.String(),
   vcpus: Nullable(Type.Integer()),
+  effective_cpus: Nullable(
+    Type.Number({
+      description: 'CPUs the agent may use: its cgroup quota and cpuset, at most vcpus (reported by pcc)',
+    }),
+  ),
   memory_gib: Nullable(Type.Number()),
   storage_gib: Nullable(Type.Number()),
   storage_type: Type.Enum(STORAGE_TYPES),
   hourly_cost: Nullable(Type.Number({ description: 'USD per hour, entered by people' })),
+  performance: Type.Optional(CollectorPerformanceSchema),
   pcd_address: Type.String(),
   has_pcd_config: Type.Boolean(),
   owner_username: Nullable(Type.String()),
@@ -95,10 +113,42 @@ export const CollectorCreatedSchema = Type.Object({
   install_command: Type.String(),
 });
 
+/** Sort keys of the servers list; `-` first for descending. Names sort naturally (load-2 before load-10). */
+export const COLLECTOR_ORDERINGS = [
+  'name',
+  'status',
+  'vcpus',
+  'effective_cpus',
+  'hourly_cost',
+  'created_at',
+  'last_seen',
+  'performance',
+  'per_effective_cpu',
+  'value',
+] as const;
+export type CollectorOrdering = (typeof COLLECTOR_ORDERINGS)[number];
+
 export const CollectorListQuery = Type.Object({
   ...pageQueryProps,
   status: Type.Optional(Type.Enum(COLLECTOR_STATUSES)),
   search: Type.Optional(Type.String({ maxLength: 200 })),
+  ordering: Type.Optional(
+    Type.Enum([...COLLECTOR_ORDERINGS, ...COLLECTOR_ORDERINGS.map((o) => `-${o}` as const)], {
+      description: 'sort key, `-` for descending; nulls last either way; default name',
+    }),
+  ),
 });
+
+/** `GET /api/v1/collectors/summary/`: the whole fleet's totals, whatever page the list is on. */
+export const FleetSummarySchema = Type.Object({
+  count: Type.Integer(),
+  connected: Type.Integer(),
+  disconnected: Type.Integer(),
+  pending: Type.Integer(),
+  vcpus: Type.Integer({ description: 'sum over servers that reported vcpus' }),
+  effective_cpus: Type.Number(),
+  with_valid_results: Type.Integer(),
+});
+export type FleetSummary = Static<typeof FleetSummarySchema>;
 
 export const RegenerateKeySchema = Type.Object({ api_key: Type.String(), message: Type.String() });

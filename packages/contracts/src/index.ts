@@ -8,3 +8,4 @@ export * from './loadtests.ts';
 export * from './metrics.ts';
 export * from './metrics-query.ts';
 export * from './tenant.ts';
+export * from './validity.ts';

@@ -109,6 +109,8 @@ export const collectors = pgTable(
     processorBrand: varchar('processor_brand', { length: 20 }).notNull().default('unknown'),
     processorModel: varchar('processor_model', { length: 200 }).notNull().default(''),
     vcpus: integer('vcpus'),
+    /** CPUs the agent may use (cgroup quota and cpuset), as pcc reports it; null when never reported. */
+    effectiveCpus: doublePrecision('effective_cpus'),
     memoryGib: numeric('memory_gib', { precision: 10, scale: 2 }),
     storageGib: numeric('storage_gib', { precision: 10, scale: 2 }),
     storageType: varchar('storage_type', { length: 20 }).notNull().default('unknown'),
@@ -179,11 +181,22 @@ export const loadTestResults = pgTable(
     notes: text('notes').notNull().default(''),
     /** What the measuring tool reported beyond the units (achieved utilization, level seconds, tool version). */
     details: jsonb('details'),
+    /** pcc | import | manual: who measured the units. */
+    source: text('source').notNull().default('manual'),
+    /** The server's verdict (judgeLoadTest in @xat/contracts), stored when the result is written. */
+    validity: text('validity').notNull().default('suspect'),
+    validityReasons: jsonb('validity_reasons').notNull().default([]),
+    /** JUDGE_VERSION of the rules the verdict was reached with: older verdicts are judged again at start. */
+    judgeVersion: integer('judge_version').notNull().default(0),
+    /** Runs of one `pcc loadtest --runs N` share a series. */
+    seriesId: uuid('series_id'),
+    effectiveCpus: doublePrecision('effective_cpus'),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('load_test_results_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    index('load_test_results_series_idx').on(t.tenantId, t.seriesId),
     collectorFk(t),
   ],
 );
