@@ -246,10 +246,7 @@ const { ROWS_PER_ROUND, ROUND_DEVICES } = (() => {
  * generator a string join.
  */
 function trickleTemplate(): (ts: number, k: number) => string {
-  const lines = readFileSync(
-    new URL('../../shared/fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json', import.meta.url),
-    'utf8',
-  )
+  const lines = readFileSync(new URL('../fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json', import.meta.url), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { timestamp: number; subsystem: string; measurement: string });

@@ -27,7 +27,7 @@ const INTERVAL = 10;
 const CHUNK = 5000;
 const REQUESTS = Number(process.env.BENCH_QUERY_REQUESTS ?? 100);
 const WARMUP = 5;
-const FIXTURE = new URL('../../shared/fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json', import.meta.url);
+const FIXTURE = new URL('../fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json', import.meta.url);
 
 /** A plausible, deterministic host sample: every host field set, slow waves plus noise. */
 function hostSample(ts: number, host: number): MetricSample {

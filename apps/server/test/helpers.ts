@@ -14,9 +14,9 @@ import { createUser } from '../src/modules/users/users.service.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 
-/** `../shared/` beside the repository (fixtures and docs), wherever the clone lives. */
-export const sharedPath = (...parts: string[]) =>
-  join(fileURLToPath(new URL('../../../../shared/', import.meta.url)), ...parts);
+/** The repository's `fixtures/` (real recordings of the reference, origin in fixtures/README.md), e.g. `pcc/…`. */
+export const fixturePath = (...parts: string[]) =>
+  join(fileURLToPath(new URL('../../../fixtures/', import.meta.url)), ...parts);
 
 let shared: Promise<{ app: App; database: Database; config: Config }> | undefined;
 

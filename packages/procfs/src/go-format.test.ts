@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatGoFloat, formatGoInt, roundHalfAwayFromZero } from './go-format.ts';
-
-const fixtures = new URL('../../../../shared/fixtures/pcc/', import.meta.url);
+import { readFixture } from './test-support.ts';
 
 describe('formatGoFloat (Go %v of a float64)', () => {
   it.each([
@@ -50,7 +48,7 @@ describe('formatGoFloat (Go %v of a float64)', () => {
         ['proc/diskstats', [2, 3, 4, 5, 6, 7, 8]],
       ];
       for (const [file, columns] of floatColumns) {
-        const text = readFileSync(new URL(`${recording}/csv/${file}`, fixtures), 'utf8');
+        const text = readFixture(`${recording}/csv/${file}`);
         for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
           const row = line.split(',');
           for (const column of columns) cells.add(row[column] ?? '');

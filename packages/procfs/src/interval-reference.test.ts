@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCollection, type RawMeasurement } from './collection.ts';
 import { computeInterval, type Interval } from './interval.ts';
 import { groupRounds } from './round.ts';
-
-const fixtures = new URL('../../../../shared/fixtures/pcc/', import.meta.url);
-const read = (path: string) => readFileSync(new URL(path, fixtures), 'utf8');
+import { readFixture as read } from './test-support.ts';
 
 function expectNoNegativeValues(interval: Interval): void {
   JSON.stringify(interval, (key, value: unknown) => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCollection, type RawMeasurement } from './collection.ts';
 import { parseContainer } from './parse-container.ts';
@@ -9,9 +8,8 @@ import { parseNetDev } from './parse-net-dev.ts';
 import { parseStat } from './parse-stat.ts';
 import { parseStatfs } from './parse-statfs.ts';
 import { groupRounds } from './round.ts';
+import { readFixture as read } from './test-support.ts';
 
-const fixtures = new URL('../../../../shared/fixtures/pcc/', import.meta.url);
-const read = (path: string) => readFileSync(new URL(path, fixtures), 'utf8');
 const loadtest = parseCollection(read('loadtest-cpuinfo/loadtest-cpuinfo.json'));
 const sysInfo = parseCollection(read('sys-info-test/sys-info-test.json'));
 const all = [...loadtest.measurements, ...sysInfo.measurements];

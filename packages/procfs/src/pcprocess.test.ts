@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { processCollection } from './pcprocess.ts';
+import { readFixture as read } from './test-support.ts';
 
-const fixtures = new URL('../../../../shared/fixtures/pcc/', import.meta.url);
-const read = (path: string) => readFileSync(new URL(path, fixtures), 'utf8');
 const sortLines = (text: string) => text.split('\n').sort().join('\n');
 
 describe('processCollection on the reference recordings', () => {

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 export const fixturePath = (...parts: string[]) =>
   fileURLToPath(new URL(['../../test/fixtures', ...parts].join('/'), import.meta.url));
 
-/** `../shared/fixtures/pcc/…` beside the repository (the reference's real recordings), wherever the clone lives. */
+/** The repository's fixtures/pcc/… (the reference's real recordings, shared with the server and procfs tests). */
 export const sharedFixturePath = (...parts: string[]) =>
-  fileURLToPath(new URL(['../../../../../shared/fixtures/pcc', ...parts].join('/'), import.meta.url));
+  fileURLToPath(new URL(['../../../../fixtures/pcc', ...parts].join('/'), import.meta.url));
 
 /** apps/pcc itself (bin/, scripts/, install.sh). */
 export const pccPath = (...parts: string[]) => fileURLToPath(new URL(['../..', ...parts].join('/'), import.meta.url));

@@ -3,7 +3,7 @@ import { HOST_FIELDS, type MetricSample } from '@xat/contracts';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
-import { getApp, sharedPath, type TestTenant } from '../../../test/helpers.ts';
+import { fixturePath, getApp, type TestTenant } from '../../../test/helpers.ts';
 import type { App } from '../../app.ts';
 import { queryRows } from '../../db/client.ts';
 
@@ -58,7 +58,7 @@ export async function countRows(table: string, tenantId: string, collectorId: st
   return rows[0]?.n ?? 0;
 }
 
-export const fixture = (...path: string[]) => readFileSync(sharedPath('fixtures', 'pcc', ...path));
+export const fixture = (...path: string[]) => readFileSync(fixturePath('pcc', ...path));
 
 /** A made-up interval sample, `secondsAgo` before now. */
 export function sampleAt(timestamp: number, busy = 25): MetricSample {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, type TestTenant } from '../../../test/helpers.ts';
+import { createCollector, createTestTenant, fixturePath, type TestTenant } from '../../../test/helpers.ts';
 
 const url = '/api/v1/loadtest/';
-const FIXTURES = new URL('../../../../../../shared/fixtures/loadtest/', import.meta.url);
+const fixture = (name: string) => fixturePath('loadtest', name);
 const OCI = [18, 36, 54, 72, 92, 110, 128, 146, 164, 182];
 const FIELDS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p) => `units_${p}pct`);
 
@@ -173,7 +173,7 @@ describe('load tests', () => {
     const c1 = await createCollector(t);
     const c2 = await createCollector(t);
     const r = await createLoadTest(t, { collector: c1.id });
-    const content = readFileSync(new URL('oci-2vcpu-training.ndjson', FIXTURES), 'utf8');
+    const content = readFileSync(fixture('oci-2vcpu-training.ndjson'), 'utf8');
     for (const req of [
       { method: 'POST', url, payload: { collector: c1.id } },
       { method: 'PATCH', url: `${url}${r.id}/`, payload: { notes: 'v' } },
@@ -369,7 +369,7 @@ describe('load test import', () => {
     it(`imports ${name} as multipart and as JSON with the file's units`, async () => {
       const t = await createTestTenant();
       const c = await createCollector(t);
-      const content = readFileSync(new URL(name, FIXTURES));
+      const content = readFileSync(fixture(name));
       const expected = fixtureUnits(content.toString('utf8'));
       const form = multipart({ collector: c.id, notes: 'from file' }, { name, content });
       const res = await t.request({ method: 'POST', url: importUrl, ...form });
@@ -440,7 +440,7 @@ describe('load test import', () => {
     const a = await createTestTenant();
     const b = await createTestTenant();
     const ca = await createCollector(a);
-    const content = readFileSync(new URL('oci-2vcpu-training.ndjson', FIXTURES), 'utf8');
+    const content = readFileSync(fixture('oci-2vcpu-training.ndjson'), 'utf8');
 
     const noFile = await b.request({ method: 'POST', url: importUrl, ...multipart({ collector: randomUUID() }) });
     expect(noFile.statusCode).toBe(400);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../test/helpers.ts';
 import { roundHalfEven } from '../../lib/round.ts';
 import { PerfCpuMeasureError, parsePerfCpuMeasure } from './perfcpumeasure.ts';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../../../shared/fixtures/loadtest/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(fixturePath('loadtest', name), 'utf8');
 
 describe('parsePerfCpuMeasure', () => {
   it('reads the recorded runs level by level', () => {

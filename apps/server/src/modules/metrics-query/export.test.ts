@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, getApp, sharedPath, type TestTenant } from '../../../test/helpers.ts';
+import { createCollector, createTestTenant, fixturePath, getApp, type TestTenant } from '../../../test/helpers.ts';
 import { fileForm } from '../../../test/multipart.ts';
 import { ingestSamples } from '../metrics/metrics.ingest.ts';
 import { baseTime, get, sample } from './test-support.ts';
@@ -11,9 +11,9 @@ const FILES = ['proc/diskstats', 'proc/meminfo', 'proc/net/dev', 'proc/stat', 's
 const RANGES = { 'sys-info-test': [1767977160, 1767977245], 'loadtest-cpuinfo': [1767982248, 1767982333] } as const;
 type Recording = keyof typeof RANGES;
 
-const fixture = (recording: Recording) => readFileSync(sharedPath('fixtures/pcc', recording, `${recording}.json`));
+const fixture = (recording: Recording) => readFileSync(fixturePath('pcc', recording, `${recording}.json`));
 const reference = (recording: Recording, path: string) =>
-  readFileSync(sharedPath('fixtures/pcc', recording, 'csv', path), 'utf8');
+  readFileSync(fixturePath('pcc', recording, 'csv', path), 'utf8');
 const sortLines = (text: string) => text.split('\n').sort().join('\n');
 
 async function upload(t: TestTenant, collectorId: string, name: string, content: Buffer) {
@@ -111,7 +111,7 @@ describe('GET /api/v1/collectors/:id/metrics/export/', () => {
     const { id } = await createCollector(t);
     await upload(t, id, 'first.json', fixture('sys-info-test'));
     await upload(t, id, 'again.json.gz', gzipSync(fixture('sys-info-test')));
-    await upload(t, id, 'portal.csv', readFileSync(sharedPath('fixtures/pcc/sys-info-test/sys-info-test-portal.csv')));
+    await upload(t, id, 'portal.csv', readFileSync(fixturePath('pcc/sys-info-test/sys-info-test-portal.csv')));
     const [from, to] = RANGES['sys-info-test'];
     const url = `/api/v1/collectors/${id}/metrics/export/?format=pcprocess`;
     const whole = await get(t, `${url}&from=${from}&to=${to}`, 'viewer');

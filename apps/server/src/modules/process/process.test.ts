@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../test/helpers.ts';
+import { fixturePath } from '../../../test/helpers.ts';
 import { type ProcessIo, runProcessCommand } from './process.command.ts';
 
 const FILES = ['proc/stat', 'proc/meminfo', 'proc/net/dev', 'proc/diskstats', 'statfs_ALL'];
@@ -23,7 +23,7 @@ function io(env: Record<string, string> = {}) {
 
 function expectReferenceFiles(recording: string, outdir: string, files: string[]) {
   for (const path of files) {
-    const reference = readFileSync(sharedPath('fixtures/pcc', recording, 'csv', path), 'utf8');
+    const reference = readFileSync(fixturePath('pcc', recording, 'csv', path), 'utf8');
     expect(sortLines(readFileSync(join(outdir, path), 'utf8')), `${recording}/${path}`).toBe(sortLines(reference));
   }
 }
@@ -35,7 +35,7 @@ describe('xat process (pcprocess drop-in)', () => {
   ])('%s: writes the reference files', async (recording, files) => {
     const outdir = newDir();
     const run = io();
-    const input = sharedPath('fixtures/pcc', recording, `${recording}.json`);
+    const input = fixturePath('pcc', recording, `${recording}.json`);
     expect(await runProcessCommand(['--input', input, '--outdir', outdir], run.io)).toBe(0);
     expectReferenceFiles(recording, outdir, files);
     expect(existsSync(join(outdir, 'system_info.json'))).toBe(files.includes('system_info.json'));
@@ -44,7 +44,7 @@ describe('xat process (pcprocess drop-in)', () => {
 
   it('accepts gzip input (by its magic bytes, whatever the name) and the PCR_* variables', async () => {
     const gz = join(work, 'collection.data');
-    writeFileSync(gz, gzipSync(readFileSync(sharedPath('fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json'))));
+    writeFileSync(gz, gzipSync(readFileSync(fixturePath('pcc/loadtest-cpuinfo/loadtest-cpuinfo.json'))));
     const outdir = newDir();
     const run = io({ PCR_COLLECTION: gz, PCR_OUTDIR: outdir });
     expect(await runProcessCommand([], run.io)).toBe(0);
@@ -53,7 +53,7 @@ describe('xat process (pcprocess drop-in)', () => {
 
   it('prefers the flags over the variables', async () => {
     const outdir = newDir();
-    const input = sharedPath('fixtures/pcc/sys-info-test/sys-info-test.json');
+    const input = fixturePath('pcc/sys-info-test/sys-info-test.json');
     const run = io({ PCR_COLLECTION: join(work, 'nope.json'), PCR_OUTDIR: join(work, 'unused') });
     expect(await runProcessCommand(['--input', input, '--outdir', outdir], run.io)).toBe(0);
     expect(existsSync(join(work, 'unused'))).toBe(false);
