@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { PASSWORD_MIN_LENGTH } from './modules/auth/password-policy.ts';
 
 /** Everything the server reads from its environment, parsed once. The only reader of process.env. */
 export interface Config {
@@ -17,7 +18,14 @@ export interface Config {
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
   readonly maxUploadBytes: number;
+  /** Failed sign-ins per (tenant, IP, username). */
   readonly loginRateLimit: { readonly max: number; readonly windowMs: number };
+  /** Failed sign-ins per (tenant, IP), whatever the usernames: password spraying from one address. */
+  readonly loginIpRateLimit: { readonly max: number; readonly windowMs: number };
+  /** Failed sign-ins per tenant, whatever the IPs: a spray spread over many addresses. */
+  readonly loginTenantRateLimit: { readonly max: number; readonly windowMs: number };
+  /** Where the limits are counted when set (shared by every process); else in the database. */
+  readonly redisUrl: string | undefined;
   readonly allowRegistration: boolean;
   readonly adminUsername: string | undefined;
   readonly adminPassword: string | undefined;
@@ -70,6 +78,15 @@ function parseBool(text: string): boolean | undefined {
   if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
   return undefined;
 }
+
+/** "5/m", "20/h", "100/10m" → at most `max` per window; undefined when malformed. */
+function parseRate(text: string): { max: number; windowMs: number } | undefined {
+  const m = /^(\d+)\/(\d*)([smhd])$/i.exec(text);
+  if (!m?.[1] || !m[3]) return undefined;
+  const per = Number(m[2] || 1) * (UNIT_SECONDS[m[3].toLowerCase()] ?? 60);
+  return Number(m[1]) > 0 && per > 0 ? { max: Number(m[1]), windowMs: per * 1000 } : undefined;
+}
+const RATE = 'N/period such as 5/m, 20/h or 100/10m';
 
 function parseList(text: string | undefined): string[] {
   return (text ?? '')
@@ -139,17 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!/^https?:\/\/[^\s/]+$/.test(origin))
       problems.push(`CORS_ALLOWED_ORIGINS: ${origin} is not an origin (scheme://host[:port])`);
   }
-  const loginRateLimit = parsed(
-    'LOGIN_RATE_LIMIT',
-    { max: 5, windowMs: 60_000 },
-    (v) => {
-      const m = /^(\d+)\/(\d*)([smhd])/i.exec(v);
-      if (!m?.[1] || !m[3]) return undefined;
-      const per = Number(m[2] || 1) * (UNIT_SECONDS[m[3].toLowerCase()] ?? 60);
-      return Number(m[1]) > 0 && per > 0 ? { max: Number(m[1]), windowMs: per * 1000 } : undefined;
-    },
-    'N/period such as 5/m or 20/h',
-  );
+  const loginRateLimit = parsed('LOGIN_RATE_LIMIT', { max: 5, windowMs: 60_000 }, parseRate, RATE);
 
   let secretKey = get('SECRET_KEY');
   if (secretKey !== undefined && secretKey.length < 32) problems.push('SECRET_KEY: must be at least 32 characters');
@@ -171,6 +178,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     refreshTokenSeconds: parsed('REFRESH_TOKEN_LIFETIME', 7 * 86400, parseDuration, 'a duration such as 7d'),
     maxUploadBytes: parsed('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, parseSize, 'a size such as 100MB or 104857600'),
     loginRateLimit,
+    loginIpRateLimit: parsed('LOGIN_IP_RATE_LIMIT', { max: 20, windowMs: 60_000 }, parseRate, RATE),
+    loginTenantRateLimit: parsed('LOGIN_TENANT_RATE_LIMIT', { max: 100, windowMs: 600_000 }, parseRate, RATE),
+    redisUrl: parsed(
+      'REDIS_URL',
+      undefined as string | undefined,
+      (v) => (/^rediss?:\/\/\S+$/.test(v) ? v : undefined),
+      'a redis:// or rediss:// URL',
+    ),
     allowRegistration: parsed('ALLOW_REGISTRATION', false, parseBool, 'true or false'),
     adminUsername: get('XAT_ADMIN_USERNAME'),
     adminPassword: get('XAT_ADMIN_PASSWORD'),
@@ -180,8 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel))
     problems.push(`LOG_LEVEL=${config.logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
-  if (config.adminPassword !== undefined && config.adminPassword.length < 8)
-    problems.push('XAT_ADMIN_PASSWORD: must be at least 8 characters');
+  // The rest of the password policy (common and guessable passwords) applies when the admin is created.
+  if (config.adminPassword !== undefined && [...config.adminPassword].length < PASSWORD_MIN_LENGTH)
+    problems.push(`XAT_ADMIN_PASSWORD: must be at least ${PASSWORD_MIN_LENGTH} characters`);
   if (problems.length > 0) throw new ConfigError(problems);
   secretKey ??= loadOrCreateSecret(dataDir);
   return Object.freeze({ ...config, secretKey });

@@ -11,12 +11,14 @@ import {
   VerifyRequest,
 } from '@xat/contracts';
 import type { App, Deps } from '../../app.ts';
-import { createAttemptLimiter } from '../../http/attempt-limiter.ts';
+import { clientNetwork, createAttemptLimiter } from '../../http/attempt-limiter.ts';
 import { sha256, verifyToken } from '../../http/auth.ts';
-import { fieldErrors, throttled, unauthorized } from '../../http/errors.ts';
+import { fieldErrors, unauthorized } from '../../http/errors.ts';
+import { createLimitStore } from '../../http/limit-store.ts';
 import { findUserById, findUserByUsername, updateUser } from '../users/users.queries.ts';
 import { createUser, toUserDto } from '../users/users.service.ts';
-import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+import { checkPassword } from './password-policy.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   findRefreshTokenByHash,
   markRefreshTokenUsed,
@@ -28,21 +30,33 @@ import { issueTokenPair } from './tokens.ts';
 const tags = ['auth'];
 const badRefresh = () => unauthorized('Token is invalid or expired', 'token_not_valid');
 
-export function authRoutes(app: App, { db, config, guards }: Deps): void {
-  // Failed logins only, per (tenant, IP, username): guessing is slow and nobody can lock others out from elsewhere.
-  const loginLimit = createAttemptLimiter(config.loginRateLimit);
+export function authRoutes(app: App, { db, database, config, guards }: Deps): void {
+  // Counted where every server process sees the same counters (Redis or the database).
+  const limits = createLimitStore({ database, redisUrl: config.redisUrl, log: app.log });
+  app.addHook('onReady', limits.ready);
+  app.addHook('onClose', limits.close);
+
+  // Failed sign-ins only. Per (IP, username): guessing one password is slow, and nobody locks a user out from
+  // elsewhere. Per IP: spraying many usernames from one address. Per tenant: a spray spread over many addresses.
+  const loginLimit = createAttemptLimiter(limits, 'login', {
+    user: config.loginRateLimit,
+    ip: config.loginIpRateLimit,
+    tenant: config.loginTenantRateLimit,
+  });
 
   app.post(
     '/api/v1/auth/token/',
     { schema: { tags, body: TokenRequest, response: { 200: TokenResponse } } },
     async (request) => {
       const { username, password } = request.body;
-      const attempt = loginLimit.reserve(`${request.tenant.id}|${request.ip}|${username}`);
+      const tenant = request.tenant.id;
+      const ip = clientNetwork(request.ip);
+      const attempt = await loginLimit.reserve({ user: `${tenant}|${ip}|${username}`, ip: `${tenant}|${ip}`, tenant });
       const user = await findUserByUsername(db, request.tenant.id, username);
       const ok = await verifyPassword(user?.passwordHash, password);
       if (!user || !ok || !user.isActive)
         throw unauthorized('No active account found with the given credentials', 'no_active_account');
-      attempt.release();
+      await attempt.release();
       const pair = await issueTokenPair(app, db, config, request.tenant.id, user.id);
       const updated = await updateUser(db, request.tenant.id, user.id, { lastLogin: new Date() });
       return { ...pair, user: toUserDto(updated ?? user) };
@@ -108,7 +122,7 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
   );
 
   // Guesses of the old password (a stolen access token must not be able to find it quickly).
-  const passwordLimit = createAttemptLimiter(config.loginRateLimit);
+  const passwordLimit = createAttemptLimiter(limits, 'password-change', { user: config.loginRateLimit });
   app.post(
     '/api/v1/auth/password/change/',
     {
@@ -118,13 +132,13 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
     async (request) => {
       const { old_password, new_password, new_password2 } = request.body;
       const user = request.principal;
-      const attempt = passwordLimit.reserve(`${request.tenant.id}|${user.id}`);
+      const attempt = await passwordLimit.reserve({ user: `${request.tenant.id}|${user.id}` });
       if (!(await verifyPassword(user.passwordHash, old_password)))
         throw fieldErrors({ old_password: ['Your old password was entered incorrectly.'] });
-      attempt.release();
+      await attempt.release();
       if (new_password !== new_password2)
         throw fieldErrors({ new_password2: ["The two password fields didn't match."] });
-      const weak = checkPasswordStrength(new_password, user.username);
+      const weak = await checkPassword(new_password, { username: user.username, email: user.email });
       if (weak.length) throw fieldErrors({ new_password: weak });
       await updateUser(db, request.tenant.id, user.id, { passwordHash: await hashPassword(new_password) });
       // Sessions elsewhere end with the old password.
@@ -133,16 +147,12 @@ export function authRoutes(app: App, { db, config, guards }: Deps): void {
     },
   );
 
-  const registerLimit = app.createRateLimit({
-    max: config.loginRateLimit.max,
-    timeWindow: config.loginRateLimit.windowMs,
-    keyGenerator: (request) => `register|${request.ip}`,
-  });
+  // Every registration counts (successful ones too), per (tenant, IP).
+  const registerLimit = createAttemptLimiter(limits, 'register', { ip: config.loginRateLimit });
   // Not even routed when disabled: a plain 404 that reveals nothing, whatever the body.
   if (!config.allowRegistration) return;
   app.post('/api/v1/auth/register/', { schema: { tags, body: RegisterRequest } }, async (request, reply) => {
-    const limit = await registerLimit(request);
-    if (!limit.isAllowed && limit.isExceeded) throw throttled(limit.ttlInSeconds);
+    await registerLimit.reserve({ ip: `${request.tenant.id}|${clientNetwork(request.ip)}` });
     const { password, password2, ...rest } = request.body;
     if (password !== password2) throw fieldErrors({ password: ["Password fields didn't match."] });
     const user = await createUser(db, request.tenant.id, { ...rest, password, role: 'member' });

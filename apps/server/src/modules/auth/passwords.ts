@@ -15,15 +15,3 @@ export async function verifyPassword(storedHash: string | undefined, password: s
     return false;
   }
 }
-
-/** Django-like password rules; returns the problems, empty when acceptable. */
-export function checkPasswordStrength(password: string, username?: string): string[] {
-  const problems: string[] = [];
-  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.');
-  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.');
-  if (username && password.toLowerCase() === username.toLowerCase())
-    problems.push('The password is too similar to the username.');
-  if (['password', '12345678', 'qwertyui', 'password1', 'iloveyou'].includes(password.toLowerCase()))
-    problems.push('This password is too common.');
-  return problems;
-}

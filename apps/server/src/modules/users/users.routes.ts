@@ -3,7 +3,8 @@ import type { App, Deps } from '../../app.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
-import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
+import { checkPassword } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { revokeRefreshTokensOfUser } from '../auth/refresh-tokens.queries.ts';
 import { deleteUser, findUserById, listUsers, type NewUser, updateUser } from './users.queries.ts';
 import { createUser, keepingAnAdmin, toUserDto } from './users.service.ts';
@@ -62,7 +63,10 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
       if (b.role !== undefined) patch.role = b.role;
       if (b.is_active !== undefined) patch.isActive = b.is_active;
       if (b.password !== undefined) {
-        const weak = checkPasswordStrength(b.password, b.username ?? current.username);
+        const weak = await checkPassword(b.password, {
+          username: b.username ?? current.username,
+          email: b.email ?? current.email,
+        });
         if (weak.length) throw fieldErrors({ password: weak });
         patch.passwordHash = await hashPassword(b.password);
       }

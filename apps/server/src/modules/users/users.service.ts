@@ -2,7 +2,8 @@ import type { User } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors } from '../../http/errors.ts';
-import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
+import { checkPassword } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { countAdmins, insertUser, lockActiveAdmins, type Role, type UserRow } from './users.queries.ts';
 
 export function toUserDto(row: UserRow): User {
@@ -29,9 +30,12 @@ export interface UserInput {
   is_active?: boolean | undefined;
 }
 
-/** Creates a user after the password rules; a taken username is a 400 on `username`. */
+/**
+ * Creates a user after the password policy (every way in: the API, registration, the CLI, the first admin from
+ * XAT_ADMIN_PASSWORD); a taken username is a 400 on `username`.
+ */
 export async function createUser(db: Db, tenantId: string, input: UserInput): Promise<UserRow> {
-  const weak = checkPasswordStrength(input.password, input.username);
+  const weak = await checkPassword(input.password, { username: input.username, email: input.email });
   if (weak.length) throw fieldErrors({ password: weak });
   try {
     return await insertUser(db, tenantId, {
