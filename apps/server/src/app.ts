@@ -28,6 +28,7 @@ import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
 import { downloadRoutes } from './modules/downloads/downloads.routes.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
+import { loadTestCompareRoutes } from './modules/loadtests/compare.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
 import { registerMetricsMaintenance } from './modules/metrics/maintenance.ts';
@@ -169,6 +170,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   ingestRoutes(app, deps);
   benchmarkRoutes(app, deps);
   loadTestRoutes(app, deps);
+  loadTestCompareRoutes(app, deps);
   dataRoutes(app, deps);
   metricsQueryRoutes(app, deps);
   registerMetricsMaintenance(app, deps);

@@ -1,12 +1,15 @@
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { rejudgeLoadTestsForAllTenants } from './modules/loadtests/rejudge.ts';
 import { bootstrapDefaultTenant } from './modules/tenants/bootstrap.ts';
 
 /** Opens the database, migrates, bootstraps, listens; closes gracefully on SIGINT/SIGTERM. */
 export async function serve(config: Config = loadConfig()): Promise<void> {
   const database = await openDatabase(config);
   await database.migrate();
+  // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
+  await rejudgeLoadTestsForAllTenants(database.db);
   await bootstrapDefaultTenant(database.db, config, (line) => console.log(line));
   const app = await buildApp({ config, database });
   let closing = false;

@@ -1,6 +1,4 @@
 import {
-  CompareRequestSchema,
-  CompareResponseSchema,
   IdParams,
   type LoadTestCreate,
   LoadTestCreateSchema,
@@ -25,12 +23,15 @@ import {
   deleteLoadTest,
   findLoadTest,
   insertLoadTest,
+  type LoadTestRow,
   type LoadTestValues,
   listLoadTests,
+  listOtherCollectorsOfSeries,
   updateLoadTest,
 } from './loadtests.queries.ts';
-import { compareLoadTests, toLoadTestDto, UNIT_COLUMNS } from './loadtests.service.ts';
+import { judgedValues, toLoadTestDto } from './loadtests.service.ts';
 import { PerfCpuMeasureError, parsePerfCpuMeasure } from './perfcpumeasure.ts';
+import { UNIT_COLUMNS } from './units.ts';
 
 const NUL_REFUSED = 'Null characters are not allowed.';
 const invalidPk = (id: string) => `Invalid pk "${id}" - object does not exist.`;
@@ -62,7 +63,30 @@ async function toValues(
   });
   if (body.notes !== undefined) v.notes = body.notes;
   if (body.details !== undefined) v.details = body.details;
+  if (body.series_id !== undefined) v.seriesId = body.series_id?.toLowerCase() ?? null;
   return v;
+}
+
+/**
+ * The values with the verdict reached from them (over `current`, the stored result, on an update). A series holds
+ * one collector's runs: joining another collector's series is refused, so an agent can only add to its own.
+ */
+async function withVerdict(
+  db: Db,
+  tenantId: string,
+  values: LoadTestValues,
+  collectorId: string,
+  current?: LoadTestRow,
+): Promise<LoadTestValues> {
+  const judged = judgedValues(values, current);
+  if (judged.seriesId && (values.seriesId !== undefined || values.details !== undefined)) {
+    const others = await listOtherCollectorsOfSeries(db, tenantId, judged.seriesId, collectorId, current?.id);
+    if (others.length)
+      throw fieldErrors({
+        [values.seriesId !== undefined ? 'series_id' : 'details']: ['This series holds the runs of another collector.'],
+      });
+  }
+  return { ...values, ...judged };
 }
 
 /** The collector vanished between the check and the write: same answer as an unknown one. */
@@ -120,10 +144,12 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       },
       async (request) => {
         const page = pageParams(request.query);
-        const { collector_id } = request.query;
+        const { collector_id, series_id, validity } = request.query;
         const { rows, count } = await listLoadTests(db, request.tenant.id, {
           ...page,
           ...(collector_id ? { collectorId: collector_id } : {}),
+          ...(series_id ? { seriesId: series_id.toLowerCase() } : {}),
+          ...(validity ? { validity } : {}),
         });
         return pageOf(request, page, count, rows.map(toLoadTestDto));
       },
@@ -140,26 +166,15 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
         const tenantId = request.tenant.id;
         if (request.agent && request.body.collector !== request.agent.collectorId)
           throw fieldErrors({ collector: ['An agent can only report results of its own collector.'] });
-        const values = await toValues(db, tenantId, request.body);
+        const collectorId = request.body.collector;
+        const values = await withVerdict(db, tenantId, await toValues(db, tenantId, request.body), collectorId);
         const row = await insertLoadTest(db, tenantId, {
           ...values,
-          collectorId: request.body.collector,
+          collectorId,
           ownerId: request.agent ? null : request.principal.id,
         }).catch((err) => rethrowVanishedCollector(err, request.body.collector));
         reply.code(201);
         return findDto(tenantId, row.id);
-      },
-    );
-
-    app.post(
-      `${base}/compare/`,
-      {
-        preValidation: guards.user('viewer'),
-        schema: { tags, hide, body: CompareRequestSchema, response: { 200: CompareResponseSchema } },
-      },
-      async (request) => {
-        const comparison = await compareLoadTests(db, request.tenant.id, request.body.collector_ids);
-        return { comparison, count: comparison.length };
       },
     );
 
@@ -203,7 +218,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
         // perfcpumeasure extrapolates its 100 % line (REFERENCE 3); the source says so to whoever reads it.
         values.details = { source: 'perfcpumeasure', siteid: run.siteid, host: run.host };
         const row = await insertLoadTest(db, tenantId, {
-          ...values,
+          ...(await withVerdict(db, tenantId, values, collector)),
           collectorId: collector,
           ownerId: request.principal.id,
         }).catch((err) => rethrowVanishedCollector(err, collector));
@@ -236,12 +251,17 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
         handler: async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<LoadTestCreate> }>) => {
           const tenantId = request.tenant.id;
           const { id } = request.params;
-          if (!(await findLoadTest(db, tenantId, id))) throw notFound();
+          const current = await findLoadTest(db, tenantId, id);
+          if (!current) throw notFound();
           const values = await toValues(db, tenantId, request.body);
+          // Any change is judged again: the verdict always matches the units and details stored beside it.
           if (Object.keys(values).length)
-            await updateLoadTest(db, tenantId, id, values).catch((err) =>
-              rethrowVanishedCollector(err, request.body.collector),
-            );
+            await updateLoadTest(
+              db,
+              tenantId,
+              id,
+              await withVerdict(db, tenantId, values, values.collectorId ?? current.collectorId, current),
+            ).catch((err) => rethrowVanishedCollector(err, request.body.collector));
           return findDto(tenantId, id);
         },
       });

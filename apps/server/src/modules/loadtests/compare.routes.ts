@@ -1,0 +1,85 @@
+import { CompareQuery, CompareRequestSchema, CompareResponseSchema, type CompareRunSet } from '@xat/contracts';
+import type { App, Deps } from '../../app.ts';
+import { fieldErrors } from '../../http/errors.ts';
+import { type CompareOptions, compareLoadTests } from './compare.service.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** More runs than anyone picks by hand; bounds the work of one request. */
+const MAX_RUN_IDS = 500;
+
+/** A comma-separated list of uuids, or the complaints about it. */
+function uuidList(text: string, min: number, max: number): { ids: string[] } | { errors: string[] } {
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const errors: string[] = [];
+  const bad = ids.filter((id) => !UUID.test(id));
+  if (bad.length)
+    errors.push(
+      `Enter valid UUIDs, comma-separated (not ${bad
+        .slice(0, 3)
+        .map((b) => `"${b.slice(0, 40)}"`)
+        .join(', ')}).`,
+    );
+  if (ids.length < min) errors.push(`Ensure this list has at least ${min} items.`);
+  if (ids.length > max) errors.push(`Ensure this list has no more than ${max} items.`);
+  return errors.length ? { errors } : { ids };
+}
+
+const tags = ['loadtests'];
+
+export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
+  const answer = async (tenantId: string, collectorIds: readonly string[], opts: CompareOptions = {}) => {
+    const outcome = await compareLoadTests(db, tenantId, collectorIds, opts);
+    if ('unknownRunIds' in outcome)
+      throw fieldErrors({
+        run_ids: outcome.unknownRunIds.map((id) => `"${id}" is not a load test of the compared collectors.`),
+      });
+    return { comparison: outcome.comparison, count: outcome.comparison.length };
+  };
+
+  // The reference serves both spellings; the plural one is kept out of the OpenAPI document.
+  for (const [base, hide] of [
+    ['/api/v1/loadtest', false],
+    ['/api/v1/loadtests', true],
+  ] as const) {
+    app.post(
+      `${base}/compare/`,
+      {
+        preValidation: guards.user('viewer'),
+        schema: {
+          tags,
+          hide,
+          description: 'The seed’s form: the newest run of each collector, with statistics over the default run set.',
+          body: CompareRequestSchema,
+          response: { 200: CompareResponseSchema },
+        },
+      },
+      async (request) => answer(request.tenant.id, request.body.collector_ids),
+    );
+
+    app.get(
+      `${base}/compare/`,
+      {
+        preValidation: guards.user('viewer'),
+        schema: { tags, hide, querystring: CompareQuery, response: { 200: CompareResponseSchema } },
+      },
+      async (request) => {
+        const { collector_ids, set, include, run_ids } = request.query;
+        const errors: Record<string, string[]> = {};
+        const collectors = uuidList(collector_ids, 2, 10);
+        if ('errors' in collectors) errors.collector_ids = collectors.errors;
+        const runs = run_ids === undefined ? undefined : uuidList(run_ids, 1, MAX_RUN_IDS);
+        if (runs && 'errors' in runs) errors.run_ids = runs.errors;
+        if (Object.keys(errors).length || !('ids' in collectors) || (runs && !('ids' in runs)))
+          throw fieldErrors(errors);
+        return answer(request.tenant.id, collectors.ids, {
+          set: (set ?? 'auto') as CompareRunSet,
+          include: include ? (include.split(',') as ('suspect' | 'invalid')[]) : [],
+          ...(runs ? { runIds: runs.ids } : {}),
+        });
+      },
+    );
+  }
+}
