@@ -12,6 +12,8 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   await rejudgeLoadTestsForAllTenants(database.db);
   await bootstrapDefaultTenant(database.db, config, (line) => console.log(line));
   const app = await buildApp({ config, database });
+  // Survived, not fatal: requests meanwhile answer 503 and the pool reconnects when PostgreSQL is back.
+  database.onConnectionError((err) => app.log.warn({ err }, 'database connection lost'));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

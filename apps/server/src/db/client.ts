@@ -30,6 +30,8 @@ export interface Database {
    * parameter, in order); on PGlite it runs as any query.
    */
   writer(name: string, connections: number, arrays: readonly ArrayElementType[]): RunStatement;
+  /** Calls `listener` when a pooled connection is lost while idle (PostgreSQL restarted, our backend killed). */
+  onConnectionError(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ export async function openPglite(
     db,
     kind: 'pglite',
     writer: () => async (text, values) => (await client.query<Record<string, unknown>>(text, values)).rows,
+    // In-process: there is no connection to lose.
+    onConnectionError: () => undefined,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
     async close() {
       await client.close();
@@ -80,16 +84,42 @@ export async function openPglite(
   };
 }
 
+/** How long to wait for a new PostgreSQL connection before the query fails (and its request gets 503). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const listeners = new Set<(err: Error) => void>();
+  const newPool = (max: number) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+    // pg emits 'error' on an idle client whose connection died (a restart, a failover, pg_terminate_backend); with no
+    // listener Node exits. The pool has already dropped that client: the next query opens a new connection.
+    pool.on('error', (err) => {
+      for (const listener of listeners) listener(err);
+    });
+    // A client checked out but between two queries (in a transaction, the migrator's lock) emits on itself instead:
+    // the query that follows fails, and the pool discards the client when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return pool;
+  };
+  const pool = newPool(poolSize);
   const writers: pg.Pool[] = [];
-  await pool.query('select 1');
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
     writer(name, connections, arrays) {
-      const own = new pg.Pool({ connectionString: url, max: connections });
+      const own = newPool(connections);
       writers.push(own);
       return async (text, values) => {
         if (values.length !== arrays.length)
@@ -98,6 +128,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         return (await own.query<Record<string, unknown>>({ name, text, values: binary })).rows;
       };
     },
+    onConnectionError: (listener) => void listeners.add(listener),
     async migrate() {
       // One migrator at a time across processes: a session-level advisory lock on a dedicated connection.
       const conn = await pool.connect();

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 
 /** DRF-shaped error bodies: `{detail, code}` for most, `{field: [messages]}` for validation. */
 export class ApiError extends Error {
@@ -21,6 +22,14 @@ export const throttled = (retryAfterSeconds: number, detail = 'Too many requests
     429,
     { detail, code: 'throttled' },
     { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  );
+/** Seconds a client is told to wait (Retry-After) while the database is away; agents back off by it. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+export const databaseUnavailable = () =>
+  new ApiError(
+    503,
+    { detail: 'The database is unavailable. Try again shortly.', code: 'database_unavailable' },
+    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
   );
 export const fieldErrors = (errors: Record<string, string[]>) => new ApiError(400, errors);
 export const fieldError = (field: string, message: string) => fieldErrors({ [field]: [message] });
@@ -146,6 +155,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error.validation) {
       return reply.code(400).send(issuesToFieldErrors(error.validation, error.validationContext));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Safe to retry: an ingest flush is one statement (all or nothing) and a retried batch is deduplicated.
+      request.log.warn({ err: error }, 'database unavailable');
+      const answer = databaseUnavailable();
+      return reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -2,8 +2,29 @@ import { Type } from 'typebox';
 import type { App, Deps } from '../../app.ts';
 import { VERSION } from '../../app.ts';
 import { pingDatabase } from '../../db/client.ts';
+import { isDatabaseUnavailable } from '../../db/errors.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../http/errors.ts';
 
 const HealthQuery = Type.Object({ detail: Type.Optional(Type.Boolean()) });
+
+/** A probe must answer quickly even when the database hangs (a black-holed network): past this it counts as away. */
+const PING_TIMEOUT_MS = 2_000;
+
+/** 'connected', 'unavailable' (unreachable or too slow: it should come back), or 'error' (anything else). */
+async function databaseStatus(ping: () => Promise<void>): Promise<{ status: string; err?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Connection timeout: no answer to the health ping')), PING_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([ping(), timeout]);
+    return { status: 'connected' };
+  } catch (err) {
+    return { status: isDatabaseUnavailable(err) ? 'unavailable' : 'error', err };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const ENDPOINTS = {
   auth: {
@@ -32,20 +53,18 @@ const ENDPOINTS = {
 export function metaRoutes(app: App, { database, config }: Deps): void {
   app.get('/health/', { schema: { tags: ['meta'], querystring: HealthQuery } }, async (request, reply) => {
     const started = performance.now();
-    let database_status = 'connected';
-    try {
-      await pingDatabase(database.db);
-    } catch (err) {
-      request.log.error({ err }, 'health check: database unreachable');
-      database_status = 'error: database unreachable';
-    }
-    const healthy = database_status === 'connected';
+    const database_status = await databaseStatus(() => pingDatabase(database.db));
+    if (database_status.err) request.log.error({ err: database_status.err }, 'health check: database unreachable');
+    const healthy = database_status.status === 'connected';
+    const degraded = database_status.status === 'unavailable';
     reply.code(healthy ? 200 : 503);
+    // Away, not broken: the server keeps running and recovers by itself when the database is back.
+    if (degraded) reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return {
-      status: healthy ? 'healthy' : 'unhealthy',
+      status: healthy ? 'healthy' : degraded ? 'degraded' : 'unhealthy',
       timestamp: new Date().toISOString(),
       version: VERSION,
-      database: database_status,
+      database: database_status.status,
       response_time_ms: Math.round((performance.now() - started) * 100) / 100,
       ...(request.query.detail
         ? { details: { debug_mode: config.debug, database_engine: database.kind, node_version: process.version } }
