@@ -1,5 +1,5 @@
-import type { Collector, CollectorCreate, CollectorPatch } from '@xat/contracts';
-import { api, query } from './client.ts';
+import type { Collector, CollectorCreate, CollectorPatch, FleetSummary } from '@xat/contracts';
+import { ApiError, api, query } from './client.ts';
 import type { Page } from './types.ts';
 import { invalidate, useMutation, useQuery } from './use-query.ts';
 
@@ -8,12 +8,44 @@ export interface CollectorFilter {
   search?: string;
   status?: Collector['status'] | '';
   page?: number;
+  /** A COLLECTOR_ORDERINGS key, `-` first for descending; the server sorts (names naturally) before it pages. */
+  ordering?: string;
+  pageSize?: number;
 }
 
-/** `GET /api/v1/collectors/` — one page (100 a page) with search and status filter; refreshed every 30 s. */
+/** `GET /api/v1/collectors/` — one page, searched, filtered and sorted by the server; refreshed every 30 s. */
 export function useCollectors(filter: CollectorFilter = {}) {
-  const path = `/api/v1/collectors/${query({ page_size: 100, search: filter.search, status: filter.status, page: filter.page })}`;
+  const path = `/api/v1/collectors/${query({
+    page_size: filter.pageSize ?? 100,
+    search: filter.search,
+    status: filter.status,
+    ordering: filter.ordering,
+    page: filter.page,
+  })}`;
   return useQuery(`collectors:${path}`, (signal) => api<Page<Collector>>(path, { signal }), { refreshMs: 30_000 });
+}
+
+/** `GET /api/v1/collectors/summary/` — the whole fleet's totals, whatever page the list shows. */
+export function useFleetSummary() {
+  return useQuery('collectors:summary', (signal) => api<FleetSummary>('/api/v1/collectors/summary/', { signal }), {
+    refreshMs: 30_000,
+  });
+}
+
+/** Several servers by id (2–10 chosen for a comparison), in the order given; one that is gone is left out. */
+export function useCollectorsById(ids: readonly string[]) {
+  const key = ids.join(',');
+  return useQuery(key ? `collectors:ids:${key}` : null, async (signal) => {
+    const found = await Promise.all(
+      ids.map((id) =>
+        api<Collector>(`/api/v1/collectors/${id}/`, { signal }).catch((err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return found.filter((c): c is Collector => c !== undefined);
+  });
 }
 
 /** `GET /api/v1/collectors/<id>/`. */

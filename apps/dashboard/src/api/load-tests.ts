@@ -1,12 +1,26 @@
 import type { CompareEntry, CompareError, LoadTest } from '@xat/contracts';
+import { compareParams, type RunChoice } from '../lib/compare-stats.ts';
 import { api, query } from './client.ts';
 import type { Page } from './types.ts';
 import { invalidate, useMutation, useQuery } from './use-query.ts';
 
-/** `GET /api/v1/loadtest/` — history, newest first, optionally of one server. */
-export function useLoadTests(filter: { collectorId?: string; page?: number } = {}) {
-  const path = `/api/v1/loadtest/${query({ collector_id: filter.collectorId, page: filter.page, page_size: 50 })}`;
-  return useQuery(`loadtests:${path}`, (signal) => api<Page<LoadTest>>(path, { signal }));
+export interface LoadTestFilter {
+  collectorId?: string | undefined;
+  seriesId?: string | undefined;
+  page?: number;
+}
+
+/** `GET /api/v1/loadtest/` — history, newest first, optionally of one server or one series. */
+export function useLoadTests(filter: LoadTestFilter = {}, opts: { enabled?: boolean } = {}) {
+  const path = `/api/v1/loadtest/${query({
+    collector_id: filter.collectorId,
+    series_id: filter.seriesId,
+    page: filter.page,
+    page_size: 50,
+  })}`;
+  return useQuery(opts.enabled === false ? null : `loadtests:${path}`, (signal) =>
+    api<Page<LoadTest>>(path, { signal }),
+  );
 }
 
 /** `GET /api/v1/loadtest/<id>/`. */
@@ -14,15 +28,14 @@ export function useLoadTest(id: string | undefined) {
   return useQuery(id ? `loadtests:${id}` : null, (signal) => api<LoadTest>(`/api/v1/loadtest/${id}/`, { signal }));
 }
 
-/** `POST /api/v1/loadtest/compare/` — each server's latest load test with ratios and price-performance. */
-export function useCompareLoadTests(collectorIds: readonly string[]) {
-  const ids = collectorIds.join(',');
-  return useQuery(collectorIds.length >= 2 ? `loadtests:compare:${ids}` : null, (signal) =>
-    api<{ comparison: (CompareEntry | CompareError)[]; count: number }>('/api/v1/loadtest/compare/', {
-      method: 'POST',
-      body: { collector_ids: collectorIds },
-      signal,
-    }),
+/**
+ * `GET /api/v1/loadtest/compare/?collector_ids=…&set=…&include=…&run_ids=…` — per server the statistics of its runs
+ * in the chosen set (the first server is the baseline), with a verdict per pair.
+ */
+export function useCompareLoadTests(collectorIds: readonly string[], choice: RunChoice) {
+  const path = `/api/v1/loadtest/compare/${query(compareParams(collectorIds, choice))}`;
+  return useQuery(collectorIds.length >= 2 ? `loadtests:compare:${path}` : null, (signal) =>
+    api<{ comparison: (CompareEntry | CompareError)[]; count: number }>(path, { signal }),
   );
 }
 

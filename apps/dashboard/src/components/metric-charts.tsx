@@ -1,7 +1,7 @@
 import type { HostField } from '@xat/contracts';
 import { useMemo, useState } from 'react';
 import { useGroupMetrics, useHostMetrics } from '../api/metrics.ts';
-import { type Values } from '../lib/chart-data.ts';
+import type { Gap, Values } from '../lib/chart-data.ts';
 import { formatBytesPerSecond, formatKb, formatPercent } from '../lib/format.ts';
 import { seriesColor } from '../lib/providers.ts';
 import { resolveRange, type TimeRange } from '../lib/time-range.ts';
@@ -50,12 +50,15 @@ export function MetricCharts({
   range,
   live,
   since,
+  marks,
 }: {
   collectorId: string;
   range: TimeRange;
   live: boolean;
   /** The oldest data known of: where `All` starts. */
   since?: number;
+  /** Load tests that ran, shaded on the CPU chart. */
+  marks?: readonly (Gap & { label: string })[];
 }) {
   const host = useHostMetrics(collectorId, range, FIELDS, live, since);
   const net = useGroupMetrics(collectorId, 'net', range, live, since);
@@ -134,6 +137,7 @@ export function MetricCharts({
           stacked
           yRange={[0, 100]}
           format={(v) => formatPercent(v)}
+          {...(marks ? { marks } : {})}
         />
       </ChartCard>
       <ChartCard title="Memory">

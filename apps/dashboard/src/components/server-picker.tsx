@@ -1,20 +1,34 @@
 import type { Collector } from '@xat/contracts';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useCollectors } from '../api/collectors.ts';
+import { formatNumber } from '../lib/format.ts';
 import { seriesColor } from '../lib/providers.ts';
 import { StatusDot } from './bits.tsx';
+import { ErrorMessage } from './dialog.tsx';
 
 interface Props {
-  collectors: readonly Collector[];
+  /** The chosen servers, in order (the first is the baseline), as far as they are loaded. */
+  chosen: readonly Pick<Collector, 'id' | 'name'>[];
   selected: readonly string[];
   onChange: (ids: string[]) => void;
   max?: number;
 }
 
-/** Tick 2–10 servers; the first one chosen is the baseline, and any can be made the baseline. */
-export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props) {
-  const [filter, setFilter] = useState('');
-  const byId = new Map(collectors.map((c) => [c.id, c]));
-  const shown = collectors.filter((c) => !filter || c.name.toLowerCase().includes(filter.toLowerCase()));
+const SHOWN = 48;
+
+/**
+ * Tick 2–10 servers; the first one chosen is the baseline, and any can be made the baseline. The search runs on the
+ * server (`search`), so any server of a fleet of thousands can be found, not only those of a first page.
+ */
+export function ServerPicker({ chosen, selected, onChange, max = 10 }: Props) {
+  const [text, setText] = useState('');
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(text.trim()), 250);
+    return () => clearTimeout(t);
+  }, [text]);
+  const found = useCollectors({ search, ordering: 'name', pageSize: SHOWN });
+  const nameOf = (id: string) => chosen.find((c) => c.id === id)?.name ?? 'loading…';
   const toggle = (id: string) =>
     onChange(
       selected.includes(id)
@@ -23,6 +37,8 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
           ? [...selected]
           : [...selected, id],
     );
+  const results = found.data?.results ?? [];
+  const more = (found.data?.count ?? 0) - results.length;
   return (
     <div className="stack" style={{ gap: 10 }}>
       {selected.length > 0 && (
@@ -34,7 +50,7 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
               style={{ display: 'inline-flex', alignItems: 'center', gap: 6, padding: '3px 4px 3px 10px' }}
             >
               <span className="swatch" style={{ background: seriesColor(i), marginRight: 0 }} aria-hidden="true" />
-              {byId.get(id)?.name ?? 'unknown server'}
+              {nameOf(id)}
               {i === 0 ? (
                 <span className="badge accent">baseline</span>
               ) : (
@@ -43,7 +59,7 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
                   className="small ghost"
                   title="Ratios are computed against the baseline"
                   onClick={() => onChange([id, ...selected.filter((x) => x !== id)])}
-                  aria-label={`Make ${byId.get(id)?.name ?? 'this server'} the baseline`}
+                  aria-label={`Make ${nameOf(id)} the baseline`}
                 >
                   make baseline
                 </button>
@@ -51,7 +67,7 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
               <button
                 type="button"
                 className="small ghost"
-                aria-label={`Remove ${byId.get(id)?.name ?? 'server'} from the comparison`}
+                aria-label={`Remove ${nameOf(id)} from the comparison`}
                 onClick={() => toggle(id)}
               >
                 ×
@@ -62,14 +78,15 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
       )}
       <input
         type="search"
-        aria-label="Filter servers"
-        placeholder="Filter servers"
-        value={filter}
-        onChange={(e) => setFilter(e.target.value)}
-        style={{ maxWidth: 320 }}
+        aria-label="Find servers"
+        placeholder="Find servers by name, hostname, description"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        style={{ maxWidth: 360 }}
       />
+      {found.error && <ErrorMessage message={`The servers could not be searched: ${found.error.message}`} />}
       <div className="picker">
-        {shown.map((c) => (
+        {results.map((c) => (
           <label key={c.id}>
             <input
               type="checkbox"
@@ -81,8 +98,13 @@ export function ServerPicker({ collectors, selected, onChange, max = 10 }: Props
             <StatusDot status={c.status} />
           </label>
         ))}
-        {shown.length === 0 && <span className="muted">No server matches.</span>}
+        {found.data && results.length === 0 && <span className="muted">No server matches.</span>}
       </div>
+      {more > 0 && (
+        <span className="muted">
+          {formatNumber(more, 0)} more {search ? 'match' : 'servers'}: type to narrow the list.
+        </span>
+      )}
     </div>
   );
 }

@@ -1,14 +1,6 @@
-import type { CompareEntry, MetricsCompare } from '@xat/contracts';
+import type { CompareEntry, CompareStatistics, MetricsCompare } from '@xat/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  compareCsv,
-  compareMetricsCsv,
-  findWinners,
-  loadTestColumns,
-  measurementOf,
-  orderCompare,
-  unitsByLevel,
-} from './compare.ts';
+import { compareCsv, compareMetricsCsv, orderCompare, unitsByLevel } from './compare.ts';
 
 const entry = (
   id: string,
@@ -32,33 +24,62 @@ const entry = (
   price_performance: cost ? Math.round((max / cost) * 100) / 100 : null,
   ratio_to_baseline: null,
   created_at: '2025-11-25T10:00:00.000Z',
+  validity: 'valid',
   ...extra,
 });
 
-describe('load-test comparison', () => {
-  it('marks the most units and the best price-performance, which can be different servers', () => {
-    const azure = entry('a', 'azure', 274, 0.192);
-    const oci = entry('b', 'oci', 182, 0.05);
-    const free = entry('c', 'no-cost', 300, null);
-    expect(findWinners([azure, oci, free])).toEqual({ mostUnits: 'c', bestValue: 'b' });
-    expect(findWinners([entry('z', 'zero', 0, null)])).toEqual({});
-    expect(findWinners([])).toEqual({});
-  });
+const stats = (
+  units100: number,
+  verdict: CompareStatistics['verdict'],
+  text: string,
+  ratio: CompareStatistics['ratio'],
+): CompareStatistics => ({
+  set: 'latest_series',
+  runs: [1, 2, 3].map((i) => ({
+    id: `0000000${i}-0000-4000-8000-000000000000`,
+    created_at: '2025-11-25T10:00:00.000Z',
+    validity: 'valid',
+    series_id: null,
+    units_100pct: units100,
+  })),
+  excluded: { suspect: 0, invalid: 0, reasons: [] },
+  levels: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((u) => ({
+    utilization: u,
+    n: 3,
+    median: (units100 * u) / 100,
+    mean: (units100 * u) / 100,
+    cv_pct: 1,
+    ci95_low: (units100 * u) / 100 - 1,
+    ci95_high: (units100 * u) / 100 + 1,
+  })),
+  effective_cpus: 4,
+  per_vcpu: { value: units100 / 4, ci95_low: units100 / 4 - 1.5, ci95_high: units100 / 4 + 1.5 },
+  per_effective_cpu: { value: units100 / 4, ci95_low: units100 / 4 - 1.5, ci95_high: units100 / 4 + 1.5 },
+  units_per_dollar_hour: { value: 1427, ci95_low: 1400, ci95_high: 1450 },
+  ratio,
+  verdict,
+  verdict_text: text,
+  monthly_cost_to_match: 140.16,
+});
 
+describe('load-test comparison', () => {
   it('lays units out by level, 0 for a level the run lacks', () => {
     const e = entry('a', 'a', 100, 1);
     expect(unitsByLevel(e)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(unitsByLevel({ data_points: [{ utilization: 50, work_units: 7 }] })).toEqual([0, 0, 0, 0, 7, 0, 0, 0, 0, 0]);
-    const [x, y] = loadTestColumns([e]);
-    expect(x).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-    expect(y?.[9]).toBe(100);
   });
 
-  it('exports the table as CSV with the winners named and hostile names defused', () => {
+  it('exports the statistics as CSV: runs, verdict, intervals, medians per level; hostile names defused', () => {
     const csv = compareCsv(
       [
-        entry('a', 'azure-web-01', 274, 0.192, { ratio_to_baseline: 1 }),
-        entry('b', '=HYPERLINK("x")', 182, 0.05, { ratio_to_baseline: 0.66 }),
+        entry('a', 'azure-web-01', 274, 0.192, { statistics: stats(274, 'baseline', '3 runs', null) }),
+        entry('b', '=HYPERLINK("x")', 182, 0.05, {
+          statistics: stats(182, 'slower', '0.66× slower, 95 %: 0.64–0.68, 3 runs each', {
+            value: 0.66,
+            ci95_low: 0.64,
+            ci95_high: 0.68,
+          }),
+        }),
       ],
       new Map([
         ['a', 'azure'],
@@ -67,13 +88,21 @@ describe('load-test comparison', () => {
     );
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'server,provider,specs,vcpus,hourly_cost_usd,max_units,avg_units,units_per_vcpu,ratio_to_baseline,price_performance,winner,' +
-        'units_10pct,units_20pct,units_30pct,units_40pct,units_50pct,units_60pct,units_70pct,units_80pct,units_90pct,units_100pct,tested_at',
+      'server,provider,specs,vcpus,effective_cpus,hourly_cost_usd,run_set,runs,verdict,verdict_text,' +
+        'ratio_to_baseline,ratio_to_baseline_ci95_low,ratio_to_baseline_ci95_high,' +
+        'units_per_vcpu,units_per_vcpu_ci95_low,units_per_vcpu_ci95_high,' +
+        'units_per_effective_cpu,units_per_effective_cpu_ci95_low,units_per_effective_cpu_ci95_high,' +
+        'units_per_dollar_hour,units_per_dollar_hour_ci95_low,units_per_dollar_hour_ci95_high,monthly_cost_to_match_usd,' +
+        'median_units_10pct,median_units_20pct,median_units_30pct,median_units_40pct,median_units_50pct,' +
+        'median_units_60pct,median_units_70pct,median_units_80pct,median_units_90pct,median_units_100pct',
     );
     expect(lines[1]).toBe(
-      'azure-web-01,Azure,4 vCPUs | 16 GiB RAM,4,0.192,274,150,68.5,1,1427.08,most units,27,55,82,110,137,164,192,219,247,274,2025-11-25T10:00:00.000Z',
+      'azure-web-01,Azure,4 vCPUs | 16 GiB RAM,4,4,0.192,latest_series,3,baseline,3 runs,,,,68.5,67,70,68.5,67,70,' +
+        '1427,1400,1450,140.16,27.4,54.8,82.2,109.6,137,164.4,191.8,219.2,246.6,274',
     );
-    expect(lines[2]).toMatch(/^"'=HYPERLINK\(""x""\)",OCI,.*,0.66,3640,best price-performance,/);
+    expect(lines[2]).toMatch(
+      /^"'=HYPERLINK\(""x""\)",OCI,.*,slower,"0.66× slower, 95 %: 0.64–0.68, 3 runs each",0.66,0.64,0.68,/,
+    );
     expect(lines[3]).toBe('');
   });
 
@@ -97,40 +126,5 @@ describe('load-test comparison', () => {
       'timestamp,"azure, west",oci\r\n2025-11-25T10:00:00.000Z,2,1.5\r\n2025-11-25T10:01:00.000Z,3,\r\n',
     );
     expect(compareMetricsCsv({ ...ordered, align: 'start', timestamps: [0, 60] }).split('\r\n')[1]).toBe('0,2,1.5');
-  });
-});
-
-describe('how a load test was measured (pcc details)', () => {
-  it('reads the achieved share per level and flags a machine that changed speed past 2 %', () => {
-    const m = measurementOf({
-      tool: 'pcc',
-      achieved_utilization: { '10': 10.02, '20': 19.97, '100': 98.5, '50': 'n/a' },
-      speed_change_pct: -3.4,
-    });
-    expect(m.achieved).toEqual([
-      10.02,
-      19.97,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      98.5,
-    ]);
-    expect(m.speedChangePct).toBe(-3.4);
-    expect(m.unsteady).toBe(true);
-    expect(measurementOf({ speed_change_pct: 1.9 }).unsteady).toBe(false);
-    expect(measurementOf({ speed_change_pct: 2.1 }).unsteady).toBe(true);
-  });
-
-  it('has nothing to say of an import or a result without details', () => {
-    for (const details of [null, undefined, { source: 'perfcpumeasure' }, { achieved_utilization: 'x' }]) {
-      const m = measurementOf(details);
-      expect(m.achieved.every((a) => a === undefined)).toBe(true);
-      expect(m.speedChangePct).toBeUndefined();
-      expect(m.unsteady).toBe(false);
-    }
   });
 });

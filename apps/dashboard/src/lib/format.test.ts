@@ -5,7 +5,9 @@ import {
   formatDuration,
   formatGib,
   formatHourlyCost,
+  formatInterval,
   formatKb,
+  formatMonthly,
   formatNumber,
   formatPercent,
   formatRelative,
@@ -66,5 +68,16 @@ describe('formatters', () => {
     // Same day: the date once. (Local time; the test only relies on the shape.)
     expect(formatSpan(t('2025-11-25T10:00:00'), t('2025-11-25T10:45:00'))).toBe('2025-11-25 10:00 to 10:45');
     expect(formatSpan(t('2025-11-25T23:30:00'), t('2025-11-26T00:15:00'))).toBe('2025-11-25 23:30 to 2025-11-26 00:15');
+  });
+});
+
+describe('intervals and monthly costs', () => {
+  it('writes a figure with its 95 % interval, or alone when there is none', () => {
+    expect(formatInterval({ value: 1427.2, ci95_low: 1399.6, ci95_high: 1450.1 })).toBe('1,427 (95 %: 1,400–1,450)');
+    expect(formatInterval({ value: 68.53, ci95_low: null, ci95_high: null }, 1)).toBe('68.5');
+    expect(formatInterval(null)).toBe('—');
+    expect(formatMonthly(1234.4)).toBe('$1,234/month');
+    expect(formatMonthly(42.5)).toBe('$42.50/month');
+    expect(formatMonthly(null)).toBe('—');
   });
 });

@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
-import { useCollectors } from '../api/collectors.ts';
-import { EmptyState, Loading } from '../components/bits.tsx';
-import { ErrorMessage } from '../components/dialog.tsx';
+import { useCollectorsById, useFleetSummary } from '../api/collectors.ts';
+import { EmptyState } from '../components/bits.tsx';
+import { CompareRuns } from '../components/compare-runs.tsx';
 import { useTitle } from '../components/layout.tsx';
 import { LoadTestComparison } from '../components/load-test-comparison.tsx';
 import { MetricOverlay } from '../components/metric-overlay.tsx';
 import { ServerPicker } from '../components/server-picker.tsx';
+import { parseRunChoice, type RunChoice, runChoiceParams } from '../lib/compare-stats.ts';
 import { Link, setSearch, useLocation } from '../lib/router.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,16 +16,17 @@ export function ComparePage() {
   const { search } = useLocation();
   const idsParam = search.get('ids') ?? '';
   const ids = useMemo(() => [...new Set(idsParam.split(',').filter((s) => UUID.test(s)))].slice(0, 10), [idsParam]);
-  const list = useCollectors();
-  const collectors = useMemo(() => new Map((list.data?.results ?? []).map((c) => [c.id, c])), [list.data]);
+  const choice = parseRunChoice(search);
+  const setChoice = (next: RunChoice) => setSearch(runChoiceParams(next));
+  const fleet = useFleetSummary();
+  const chosen = useCollectorsById(ids);
+  const collectors = useMemo(() => new Map((chosen.data ?? []).map((c) => [c.id, c])), [chosen.data]);
   // `All` starts when the earliest chosen server was added.
   const since = useMemo(() => {
-    const added = ids
-      .map((id) => collectors.get(id)?.created_at)
-      .filter((t): t is string => !!t)
-      .map((t) => Date.parse(t) / 1000);
+    const added = (chosen.data ?? []).map((c) => Date.parse(c.created_at) / 1000);
     return added.length ? Math.min(...added) : undefined;
-  }, [ids, collectors]);
+  }, [chosen.data]);
+  const tooFew = fleet.data !== undefined && fleet.data.count < 2;
 
   return (
     <div className="stack">
@@ -40,24 +42,19 @@ export function ComparePage() {
           <span className="muted">{ids.length} of 2–10 chosen</span>
         </div>
         <div className="card-body">
-          {list.error && !list.data && <ErrorMessage message={list.error.message} />}
-          {list.loading && !list.data && <Loading what="servers" />}
-          {list.data && list.data.results.length < 2 ? (
+          {tooFew ? (
             <EmptyState title="Comparing needs at least two servers." action={<Link to="/servers">Add servers</Link>} />
           ) : (
-            list.data && (
-              <ServerPicker
-                collectors={list.data.results}
-                selected={ids}
-                onChange={(next) => setSearch({ ids: next.join(',') || undefined })}
-              />
-            )
+            <ServerPicker
+              chosen={chosen.data ?? []}
+              selected={ids}
+              onChange={(next) => setSearch({ ids: next.join(',') || undefined })}
+            />
           )}
         </div>
       </section>
       {ids.length < 2 ? (
-        list.data &&
-        list.data.results.length >= 2 && (
+        !tooFew && (
           <div className="card">
             <EmptyState title="Pick two or more servers above.">
               Their load tests and metrics appear side by side here.
@@ -66,7 +63,12 @@ export function ComparePage() {
         )
       ) : (
         <>
-          <LoadTestComparison ids={ids} collectors={collectors} />
+          <CompareRuns
+            servers={ids.map((id) => ({ id, name: collectors.get(id)?.name ?? 'loading…' }))}
+            choice={choice}
+            onChange={setChoice}
+          />
+          <LoadTestComparison ids={ids} collectors={collectors} choice={choice} onChoice={setChoice} />
           <MetricOverlay ids={ids} {...(since ? { since } : {})} />
         </>
       )}

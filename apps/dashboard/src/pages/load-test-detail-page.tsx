@@ -1,15 +1,77 @@
-import { LOAD_LEVELS } from '@xat/contracts';
+import type { LoadTest } from '@xat/contracts';
 import { useState } from 'react';
 import { canEdit, useCurrentUser } from '../api/auth.ts';
-import { useDeleteLoadTest, useLoadTest } from '../api/load-tests.ts';
+import { useDeleteLoadTest, useLoadTest, useLoadTests } from '../api/load-tests.ts';
 import { EmptyState, Loading } from '../components/bits.tsx';
 import { LoadTestChart } from '../components/charts/load-test-chart.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
-import { measurementOf, unitsByLevel } from '../lib/compare.ts';
-import { formatIsoDateTime, formatNumber } from '../lib/format.ts';
+import { LoadTestLevels } from '../components/load-test-levels.tsx';
+import { LoadTestTable } from '../components/load-test-table.tsx';
+import { ValidityBadge, ValidityBanner } from '../components/validity.tsx';
+import { unitsByLevel } from '../lib/compare.ts';
+import { formatDuration, formatIsoDateTime, formatNumber, formatPercent } from '../lib/format.ts';
 import { seriesColor } from '../lib/providers.ts';
 import { Link, navigate } from '../lib/router.tsx';
+import { loadTestSeconds, SOURCE_TEXT } from '../lib/validity.ts';
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** What the tool said of how it ran, in words: no raw JSON. */
+function facts(t: LoadTest): [string, string][] {
+  const d = t.details ?? {};
+  const series = d.series as { index?: unknown; count?: unknown } | undefined;
+  const items: [string, string | undefined][] = [
+    ['Source', SOURCE_TEXT[t.source]],
+    [
+      'Tool',
+      typeof d.tool === 'string'
+        ? `${d.tool}${typeof d.pcc_version === 'string' ? ` ${d.pcc_version}` : ''}`
+        : undefined,
+    ],
+    ['Started', typeof d.started_at === 'string' ? formatIsoDateTime(d.started_at) : undefined],
+    ['Stored', formatIsoDateTime(t.created_at)],
+    ['Each level', num(d.level_seconds) !== undefined ? formatDuration(num(d.level_seconds)) : undefined],
+    ['Load ran for', loadTestSeconds(t.details) !== undefined ? formatDuration(loadTestSeconds(t.details)) : undefined],
+    ['vCPUs', num(d.vcpus) !== undefined ? formatNumber(num(d.vcpus), 0) : undefined],
+    ['Effective CPUs', t.effective_cpus !== null ? formatNumber(t.effective_cpus, 2) : undefined],
+    ['Busy before the start', num(d.background_busy) !== undefined ? formatPercent(num(d.background_busy)) : undefined],
+    [
+      'Speed at the end against the start',
+      num(d.speed_change_pct) !== undefined
+        ? `${(num(d.speed_change_pct) ?? 0) > 0 ? '+' : ''}${formatPercent(num(d.speed_change_pct), 2)}`
+        : undefined,
+    ],
+    ['Forced start', d.forced === true ? 'yes (the machine was not quiet)' : undefined],
+    [
+      'Series',
+      series && num(series.index) !== undefined && num(series.count) !== undefined
+        ? `run ${(num(series.index) ?? 0) + 1} of ${num(series.count)}`
+        : undefined,
+    ],
+  ];
+  return items.filter((i): i is [string, string] => i[1] !== undefined);
+}
+
+/** The other runs of the same series (`pcc loadtest --runs N`). */
+function SeriesRuns({ t }: { t: LoadTest }) {
+  const runs = useLoadTests({ seriesId: t.series_id ?? undefined }, { enabled: t.series_id !== null });
+  if (t.series_id === null || !runs.data) return null;
+  const others = runs.data.results.filter((r) => r.id !== t.id);
+  return (
+    <section className="card" aria-label="Series">
+      <div className="card-head">
+        <h2>Other runs of this series</h2>
+        <Link to={`/compare?ids=${t.collector}`}>Compare this server's runs with another server</Link>
+      </div>
+      {others.length === 0 ? (
+        <EmptyState title="This is the only run of its series so far." />
+      ) : (
+        <LoadTestTable rows={others} showServer={false} />
+      )}
+    </section>
+  );
+}
 
 export function LoadTestDetailPage({ id }: { id: string }) {
   useTitle('Load test');
@@ -30,10 +92,6 @@ export function LoadTestDetailPage({ id }: { id: string }) {
       </div>
     );
   if (!t) return <Loading what="load test" />;
-  const units = unitsByLevel(t);
-  const details = Object.entries(t.details ?? {});
-  const measured = measurementOf(t.details);
-  const showAchieved = measured.achieved.some((a) => a !== undefined);
   return (
     <div className="stack">
       <div className="page-head">
@@ -41,9 +99,13 @@ export function LoadTestDetailPage({ id }: { id: string }) {
           <div className="muted" style={{ fontSize: 13 }}>
             <Link to="/load-tests">Load tests</Link> /
           </div>
-          <h1>
-            <Link to={`/servers/${t.collector}`}>{t.collector_name}</Link> · {formatIsoDateTime(t.created_at)}
-          </h1>
+          <div className="row" style={{ gap: 14 }}>
+            <h1>
+              <Link to={`/servers/${t.collector}`}>{t.collector_name}</Link> · {formatIsoDateTime(t.created_at)}
+            </h1>
+            <ValidityBadge validity={t.validity} />
+            <span className="badge">{SOURCE_TEXT[t.source]}</span>
+          </div>
           {t.notes && <p>{t.notes}</p>}
         </div>
         <div className="toolbar">
@@ -57,15 +119,16 @@ export function LoadTestDetailPage({ id }: { id: string }) {
           )}
         </div>
       </div>
-      {measured.unsteady && measured.speedChangePct !== undefined && (
-        <div className="alert warn" role="status">
-          The machine ran {formatNumber(Math.abs(measured.speedChangePct), 1)} %{' '}
-          {measured.speedChangePct < 0 ? 'slower' : 'faster'} flat out at the end of this test than at its start (its
-          clock, or other tenants of the host): the units of every level may be off by about as much. Compare this
-          result with care, or run the test again.
-        </div>
-      )}
+      <ValidityBanner validity={t.validity} reasons={t.validity_reasons} />
       <div className="stats">
+        <div className="card stat">
+          <div className="label">Units / s at 100 %</div>
+          <div className="value">{formatNumber(t.units_100pct, 0)}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Per effective CPU</div>
+          <div className="value">{t.effective_cpus ? formatNumber(t.units_100pct / t.effective_cpus, 1) : '—'}</div>
+        </div>
         <div className="card stat">
           <div className="label">Max units</div>
           <div className="value">{formatNumber(t.max_units, 0)}</div>
@@ -74,10 +137,6 @@ export function LoadTestDetailPage({ id }: { id: string }) {
           <div className="label">Average units</div>
           <div className="value">{formatNumber(t.avg_units, 0)}</div>
         </div>
-        <div className="card stat">
-          <div className="label">At 50 %</div>
-          <div className="value">{formatNumber(t.units_50pct, 0)}</div>
-        </div>
       </div>
       <div className="grid-2">
         <section className="card" aria-label="Curve">
@@ -85,55 +144,34 @@ export function LoadTestDetailPage({ id }: { id: string }) {
             <h2>Work units by CPU utilization</h2>
           </div>
           <div className="card-body">
-            <LoadTestChart series={[{ label: t.collector_name, color: seriesColor(0), units }]} />
+            <LoadTestChart series={[{ label: t.collector_name, color: seriesColor(0), units: unitsByLevel(t) }]} />
           </div>
         </section>
         <section className="card" aria-label="Levels">
           <div className="card-head">
             <h2>Levels</h2>
           </div>
-          <table>
-            <thead>
-              <tr>
-                <th>Utilization</th>
-                <th className="num">Work units / s</th>
-                {showAchieved && <th className="num">Achieved load %</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {LOAD_LEVELS.map((level, i) => (
-                <tr key={level}>
-                  <td>{level} %</td>
-                  <td className="num">{formatNumber(units[i], 0)}</td>
-                  {showAchieved && <td className="num">{formatNumber(measured.achieved[i], 2)}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <LoadTestLevels test={t} />
+          </div>
         </section>
       </div>
-      {details.length > 0 && (
-        <section className="card" aria-label="Details">
-          <div className="card-head">
-            <h2>Details</h2>
-          </div>
-          <div className="card-body">
-            <dl className="specs">
-              {details.map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-                </div>
-              ))}
-            </dl>
-            {t.details?.source === 'perfcpumeasure' && (
-              <p className="muted" style={{ marginBottom: 0 }}>
-                perfcpumeasure does not measure 100 %: it extrapolates that level from its calibration.
-              </p>
-            )}
-          </div>
-        </section>
-      )}
+      <section className="card" aria-label="How it was measured">
+        <div className="card-head">
+          <h2>How it was measured</h2>
+        </div>
+        <div className="card-body">
+          <dl className="specs">
+            {facts(t).map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      </section>
+      <SeriesRuns t={t} />
       <ConfirmDialog
         open={confirming}
         title="Delete this load test?"

@@ -19,6 +19,7 @@ import { formatGib, formatHourlyCost, formatIsoDateTime, formatNumber } from '..
 import { providerLabel } from '../lib/providers.ts';
 import { Link, navigate, setSearch, useLocation } from '../lib/router.tsx';
 import { canGoLive, parseRange, rangeToParams } from '../lib/time-range.ts';
+import { loadTestWindow, VALIDITY_TEXT } from '../lib/validity.ts';
 
 function Specs({ c }: { c: Collector }) {
   const items: [string, string][] = [
@@ -28,6 +29,7 @@ function Specs({ c }: { c: Collector }) {
     ['Kernel', c.kernel_version || '—'],
     ['Processor', c.processor_model || (c.processor_brand !== 'unknown' ? c.processor_brand : '—')],
     ['vCPUs', formatNumber(c.vcpus, 0)],
+    ['Effective CPUs', formatNumber(c.effective_cpus, 2)],
     ['Memory', formatGib(c.memory_gib)],
     [
       'Storage',
@@ -71,6 +73,15 @@ export function ServerDetailPage({ id }: { id: string }) {
       .map((t) => Date.parse(t) / 1000);
     return times.length ? Math.floor(Math.min(...times)) : undefined;
   }, [collector.data?.created_at, files.data]);
+  // Each load test's window, shaded on the CPU chart: the load it put on the machine is in those figures.
+  const marks = useMemo(
+    () =>
+      (loadTests.data?.results ?? []).flatMap((t) => {
+        const w = loadTestWindow(t);
+        return w ? [{ ...w, label: `Load test (${VALIDITY_TEXT[t.validity]})` }] : [];
+      }),
+    [loadTests.data],
+  );
   const [action, setAction] = useState<Action>();
   const c = collector.data?.id === id ? collector.data : undefined;
   useTitle(c?.name ?? 'Server');
@@ -163,7 +174,7 @@ export function ServerDetailPage({ id }: { id: string }) {
         </div>
       </div>
       {exportMetrics.error && <ErrorMessage message={`Export failed: ${exportMetrics.error.message}`} />}
-      <MetricCharts collectorId={c.id} range={range} live={live} {...(since ? { since } : {})} />
+      <MetricCharts collectorId={c.id} range={range} live={live} marks={marks} {...(since ? { since } : {})} />
 
       <ServerFiles collectorId={c.id} editable={editable} />
 

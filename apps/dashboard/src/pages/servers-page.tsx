@@ -1,8 +1,8 @@
 import type { Collector } from '@xat/contracts';
 import { useEffect, useState } from 'react';
 import { canEdit, useCurrentUser } from '../api/auth.ts';
-import { useCollectors } from '../api/collectors.ts';
-import { EmptyState, LastSeen, Loading, StatusDot } from '../components/bits.tsx';
+import { useCollectors, useFleetSummary } from '../api/collectors.ts';
+import { EmptyState, Loading } from '../components/bits.tsx';
 import {
   AddServerDialog,
   DeleteServerDialog,
@@ -11,9 +11,10 @@ import {
 } from '../components/collector-dialogs.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
-import { formatGib, formatHourlyCost, formatNumber } from '../lib/format.ts';
-import { providerLabel } from '../lib/providers.ts';
-import { Link, navigate, setSearch, useLocation } from '../lib/router.tsx';
+import { ServerTable } from '../components/server-table.tsx';
+import { formatNumber } from '../lib/format.ts';
+import { navigate, setSearch, useLocation } from '../lib/router.tsx';
+import { nextOrdering, orderingParam, parseOrdering } from '../lib/servers.ts';
 
 const STATUSES: { value: Collector['status'] | ''; label: string }[] = [
   { value: '', label: 'All statuses' },
@@ -24,6 +25,8 @@ const STATUSES: { value: Collector['status'] | ''; label: string }[] = [
 
 type Action = { kind: 'edit' | 'key' | 'delete'; collector: Collector };
 
+const PAGE_SIZE = 50;
+
 export function ServersPage() {
   useTitle('Servers');
   const user = useCurrentUser();
@@ -32,6 +35,7 @@ export function ServersPage() {
   const q = search.get('q') ?? '';
   const status = (search.get('status') ?? '') as Collector['status'] | '';
   const page = Number(search.get('page') ?? '1') || 1;
+  const ordering = parseOrdering(search.get('sort'));
   const [text, setText] = useState(q);
   const [adding, setAdding] = useState(false);
   const [action, setAction] = useState<Action>();
@@ -45,25 +49,25 @@ export function ServersPage() {
     return () => clearTimeout(t);
   }, [text, q]);
 
-  const list = useCollectors({ search: q, status, page });
+  const list = useCollectors({ search: q, status, page, ordering: orderingParam(ordering), pageSize: PAGE_SIZE });
+  const summary = useFleetSummary();
   const rows = list.data?.results ?? [];
+  const pages = Math.max(1, Math.ceil((list.data?.count ?? 0) / PAGE_SIZE));
   const filtered = q !== '' || status !== '';
   const toggle = (id: string) =>
     setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= 10 ? s : [...s, id]));
-  const connected = rows.filter((r) => r.status === 'connected').length;
-  const fleet = [
-    ['Connected', `${connected} of ${rows.length}`],
-    ['Waiting for agent', String(rows.filter((r) => r.status === 'pending').length)],
-    [
-      'vCPUs',
-      formatNumber(
-        rows.reduce((n, r) => n + (r.vcpus ?? 0), 0),
-        0,
-      ),
-    ],
-    ['Memory', formatGib(rows.reduce((n, r) => n + (r.memory_gib ?? 0), 0))],
-    ['Hourly cost', formatHourlyCost(rows.reduce((n, r) => n + (r.hourly_cost ?? 0), 0))],
-  ];
+  // The whole fleet's totals, from the server: never the sum of the page on screen.
+  const f = summary.data;
+  const fleet: [string, string][] = f
+    ? [
+        ['Servers', formatNumber(f.count, 0)],
+        ['Connected', `${formatNumber(f.connected, 0)} of ${formatNumber(f.count, 0)}`],
+        ['Waiting for agent', formatNumber(f.pending, 0)],
+        ['vCPUs', formatNumber(f.vcpus, 0)],
+        ['Effective CPUs', formatNumber(f.effective_cpus, 1)],
+        ['With valid load tests', formatNumber(f.with_valid_results, 0)],
+      ]
+    : [];
 
   return (
     <div className="stack">
@@ -93,8 +97,11 @@ export function ServersPage() {
         </div>
       </div>
 
-      {rows.length > 0 && (
-        <section className="stats" aria-label={filtered ? 'Totals of the servers shown' : 'Fleet totals'}>
+      {summary.error && !f && (
+        <ErrorMessage message={`The fleet's totals could not be loaded: ${summary.error.message}`} />
+      )}
+      {f && f.count > 0 && (
+        <section className="stats" aria-label="Fleet totals">
           {fleet.map(([label, value]) => (
             <div key={label} className="card stat">
               <div className="label">{label}</div>
@@ -168,93 +175,51 @@ export function ServersPage() {
             </EmptyState>
           ))}
         {rows.length > 0 && (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th style={{ width: 36 }}>
-                    <span className="visually-hidden">Compare</span>
-                  </th>
-                  <th>Name</th>
-                  <th>Status</th>
-                  <th>Last seen</th>
-                  <th>Specs</th>
-                  <th>Provider</th>
-                  <th className="num">vCPUs</th>
-                  <th className="num">Memory</th>
-                  <th className="num">Hourly cost</th>
-                  {editable && (
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${c.name} to compare`}
-                        checked={selected.includes(c.id)}
-                        onChange={() => toggle(c.id)}
-                      />
-                    </td>
-                    <td>
-                      <Link to={`/servers/${c.id}`}>
-                        <strong>{c.name}</strong>
-                      </Link>
-                      {c.hostname && c.hostname !== c.name && <div className="faint">{c.hostname}</div>}
-                    </td>
-                    <td>
-                      <StatusDot status={c.status} />
-                    </td>
-                    <td>
-                      <LastSeen iso={c.last_seen} />
-                    </td>
-                    <td className="muted">{c.specs_summary || '—'}</td>
-                    <td>{providerLabel(c.vm_brand)}</td>
-                    <td className="num">{formatNumber(c.vcpus, 0)}</td>
-                    <td className="num">{formatGib(c.memory_gib)}</td>
-                    <td className="num">{formatHourlyCost(c.hourly_cost)}</td>
-                    {editable && (
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="small ghost"
-                          aria-label={`Edit ${c.name}`}
-                          onClick={() => setAction({ kind: 'edit', collector: c })}
-                        >
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="small ghost"
-                          aria-label={`Regenerate the API key of ${c.name}`}
-                          onClick={() => setAction({ kind: 'key', collector: c })}
-                        >
-                          New key
-                        </button>
-                        <button
-                          type="button"
-                          className="small ghost danger"
-                          aria-label={`Delete ${c.name}`}
-                          onClick={() => setAction({ kind: 'delete', collector: c })}
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ServerTable
+            rows={rows}
+            ordering={ordering}
+            onSort={(key) => setSearch({ sort: orderingParam(nextOrdering(ordering, key)), page: undefined })}
+            selected={selected}
+            onSelect={toggle}
+            {...(editable
+              ? {
+                  actions: (c: Collector) => (
+                    <>
+                      <button
+                        type="button"
+                        className="small ghost"
+                        aria-label={`Edit ${c.name}`}
+                        onClick={() => setAction({ kind: 'edit', collector: c })}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="small ghost"
+                        aria-label={`Regenerate the API key of ${c.name}`}
+                        onClick={() => setAction({ kind: 'key', collector: c })}
+                      >
+                        New key
+                      </button>
+                      <button
+                        type="button"
+                        className="small ghost danger"
+                        aria-label={`Delete ${c.name}`}
+                        onClick={() => setAction({ kind: 'delete', collector: c })}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  ),
+                }
+              : {})}
+          />
         )}
         {list.data && (list.data.next || list.data.previous) && (
           <div className="card-head" style={{ borderTop: '1px solid var(--border)', borderBottom: 0 }}>
-            <span className="muted">Page {page}</span>
+            <span className="muted">
+              Page {page} of {pages}
+            </span>
             <div className="toolbar">
               <button
                 type="button"

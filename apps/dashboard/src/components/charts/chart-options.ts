@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { Gap } from '../../lib/chart-data.ts';
+import { bandsHook, type IntervalBand } from './interval-bands.ts';
 import type { ChartPalette } from './palette.ts';
 import { withAlpha } from './palette.ts';
 
@@ -19,6 +20,8 @@ export interface TimeSeriesOptions {
   stacked?: { raw: readonly (readonly (number | null)[])[] };
   /** Shaded stretches without data. */
   gaps?: readonly Gap[];
+  /** Stretches to mark (load tests running), shaded in the accent colour. */
+  marks?: readonly Gap[];
   /** Fixed y range (percent charts: 0–100). */
   yRange?: [number, number];
   /** x is seconds since a start instead of a date. */
@@ -73,7 +76,10 @@ export function timeSeriesOptions(o: TimeSeriesOptions): uPlot.Options {
     ),
   ];
   const bands: uPlot.Band[] = stacked ? o.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] })) : [];
-  const gaps = o.gaps ?? [];
+  const shaded = [
+    ...(o.gaps ?? []).map((g) => ({ ...g, fill: o.palette.gap })),
+    ...(o.marks ?? []).map((g) => ({ ...g, fill: o.palette.mark })),
+  ];
   return {
     width: o.width,
     height: o.height,
@@ -94,17 +100,20 @@ export function timeSeriesOptions(o: TimeSeriesOptions): uPlot.Options {
         ...(o.yIncrs ? { incrs: o.yIncrs } : {}),
       },
     ],
-    hooks: gaps.length
+    hooks: shaded.length
       ? {
           drawClear: [
             (u) => {
               const { ctx, bbox } = u;
               ctx.save();
-              ctx.fillStyle = o.palette.gap;
-              for (const g of gaps) {
-                const x0 = Math.max(bbox.left, u.valToPos(g.from, 'x', true));
-                const x1 = Math.min(bbox.left + bbox.width, u.valToPos(g.to, 'x', true));
-                if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+              for (const g of shaded) {
+                const [from, to] = [u.valToPos(g.from, 'x', true), u.valToPos(g.to, 'x', true)];
+                if (to < bbox.left || from > bbox.left + bbox.width) continue;
+                ctx.fillStyle = g.fill;
+                const x0 = Math.max(bbox.left, from);
+                // A stretch narrower than two pixels (a short load test on a week's chart) still shows as a line.
+                const x1 = Math.min(bbox.left + bbox.width, Math.max(x0 + 2, to));
+                ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
               }
               ctx.restore();
             },
@@ -123,6 +132,8 @@ export interface XYOptions {
   yLabel: string;
   formatX: (v: number) => string;
   formatY: (v: number | null | undefined) => string;
+  /** 95 % bands drawn under the curves. */
+  bands?: readonly IntervalBand[];
 }
 
 /** A line chart over a numeric x (work units against utilization), points marked. */
@@ -151,6 +162,7 @@ export function xyOptions(o: XYOptions): uPlot.Options {
     ],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
+    ...(o.bands?.length ? { hooks: { drawClear: [bandsHook(o.bands)] } } : {}),
     scales: { x: { time: false, range: [5, 105] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
     axes: [
       {

@@ -5,6 +5,8 @@ export interface ChartPalette {
   text: string;
   surface: string;
   gap: string;
+  /** Marked stretches (load-test windows). */
+  mark: string;
   danger: string;
 }
 
@@ -17,6 +19,7 @@ export function readPalette(el: Element = document.documentElement): ChartPalett
     text: v('--text', '#171a21'),
     surface: v('--surface', '#ffffff'),
     gap: v('--gap-fill', 'rgba(220,38,38,0.06)'),
+    mark: v('--mark-fill', 'rgba(37,99,235,0.12)'),
     danger: v('--danger', '#c62828'),
   };
 }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { findGaps, isEmpty, stack, type Values, withGapBreaks } from '../../lib/chart-data.ts';
+import { findGaps, type Gap, isEmpty, stack, type Values, withGapBreaks } from '../../lib/chart-data.ts';
 import { formatSpan } from '../../lib/format.ts';
 import { useTheme } from '../../lib/theme.ts';
 import { BINARY_INCRS, type SeriesSpec, timeSeriesOptions } from './chart-options.ts';
@@ -24,6 +24,8 @@ export interface TimeSeriesChartProps {
   /** Values are sizes (bytes, kB, bytes/s): ticks on round binary steps. */
   binary?: boolean;
   onChart?: (chart: uPlot | null) => void;
+  /** Stretches to shade and list under the chart (load tests that ran), where they fall inside it. */
+  marks?: readonly (Gap & { label: string })[];
 }
 
 const MAX_GAPS_LISTED = 4;
@@ -50,12 +52,15 @@ export function TimeSeriesChart(p: TimeSeriesChartProps) {
           p.stepSeconds,
           p.range,
         );
-    return { data: [xs, ...drawn] as uPlot.AlignedData, raw, gaps };
-  }, [p.timestamps, p.series, p.stepSeconds, p.stacked, p.range, p.relativeX]);
+    const first = p.range?.from ?? xs[0] ?? 0;
+    const last = p.range?.to ?? xs[xs.length - 1] ?? 0;
+    const marks = p.relativeX ? [] : (p.marks ?? []).filter((m) => m.to >= first && m.from <= last);
+    return { data: [xs, ...drawn] as uPlot.AlignedData, raw, gaps, marks };
+  }, [p.timestamps, p.series, p.stepSeconds, p.stacked, p.range, p.relativeX, p.marks]);
 
-  const key = `${p.title}|${p.binary}|${theme}|${p.series.map((s) => `${s.label}:${s.color}`).join(',')}|${p.stacked}|${p.relativeX}|${p.yRange}|${shaped.gaps.map((g) => `${g.from}-${g.to}`).join(',')}`;
+  const key = `${p.title}|${p.binary}|${theme}|${p.series.map((s) => `${s.label}:${s.color}`).join(',')}|${p.stacked}|${p.relativeX}|${p.yRange}|${[...shaped.gaps, ...shaped.marks].map((g) => `${g.from}-${g.to}`).join(',')}`;
   if (empty) return <div className="chart-empty">{p.emptyText ?? 'No data in this time range.'}</div>;
-  const gaps = shaped.gaps;
+  const { gaps, marks } = shaped;
   return (
     <figure style={{ margin: 0 }}>
       <UPlotChart
@@ -71,6 +76,7 @@ export function TimeSeriesChart(p: TimeSeriesChartProps) {
             palette: readPalette(),
             format: p.format,
             gaps,
+            marks,
             ...(p.stacked ? { stacked: { raw: shaped.raw } } : {}),
             ...(p.yRange ? { yRange: p.yRange } : {}),
             ...(p.relativeX ? { relativeX: true } : {}),
@@ -85,6 +91,16 @@ export function TimeSeriesChart(p: TimeSeriesChartProps) {
             <li key={`${g.from}-${g.to}`}>No data from {formatSpan(g.from, g.to)}</li>
           ))}
           {gaps.length > MAX_GAPS_LISTED && <li>…and {gaps.length - MAX_GAPS_LISTED} more stretches without data</li>}
+        </ul>
+      )}
+      {marks.length > 0 && (
+        <ul className="marks" aria-label={`${p.title}: load tests`}>
+          {marks.slice(0, MAX_GAPS_LISTED).map((m) => (
+            <li key={`${m.from}-${m.to}`}>
+              {m.label} from {formatSpan(m.from, m.to)}
+            </li>
+          ))}
+          {marks.length > MAX_GAPS_LISTED && <li>…and {marks.length - MAX_GAPS_LISTED} more load tests</li>}
         </ul>
       )}
     </figure>
