@@ -27,6 +27,7 @@ export const registrationValues = (body: Register): CollectorValues =>
     'processor_brand',
     'processor_model',
     'vcpus',
+    'effective_cpus',
     'memory_gib',
     'storage_gib',
     'storage_type',

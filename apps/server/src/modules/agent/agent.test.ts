@@ -133,6 +133,29 @@ describe('agent registration', () => {
     });
   });
 
+  it('stores the effective CPUs our agent reports, and registers the original agent, which sends none', async () => {
+    const t = await createTestTenant();
+    const ours = await createCollector(t);
+    expect((await register(t, ours.api_key, { ...FULL, vcpus: 2, effective_cpus: 0.5 })).statusCode).toBe(200);
+    expect(await collectorOf(t, ours.id)).toMatchObject({ vcpus: 2, effective_cpus: 0.5 });
+    // A later registration without the field (an older agent on the same machine) keeps what was measured.
+    expect((await register(t, ours.api_key, { hostname: 'h' })).statusCode).toBe(200);
+    expect((await collectorOf(t, ours.id)).effective_cpus).toBe(0.5);
+    expect((await register(t, ours.api_key, { hostname: 'h', effective_cpus: null })).statusCode).toBe(200);
+    expect((await collectorOf(t, ours.id)).effective_cpus).toBeNull();
+
+    const goPcc = await createCollector(t);
+    const res = await register(t, goPcc.api_key, FULL);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await collectorOf(t, goPcc.id)).toMatchObject({ status: 'connected', vcpus: 8, effective_cpus: null });
+
+    for (const effective_cpus of [0, -1, 'half', 100_001]) {
+      const bad = await register(t, ours.api_key, { hostname: 'h', effective_cpus });
+      expect(bad.statusCode, String(effective_cpus)).toBe(400);
+      expect(Object.keys(bad.json())).toEqual(['effective_cpus']);
+    }
+  });
+
   it('names every bad field in one 400 and changes nothing', async () => {
     const t = await createTestTenant();
     const { id, api_key } = await createCollector(t);

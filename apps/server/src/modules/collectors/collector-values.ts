@@ -13,6 +13,7 @@ const COLUMNS = {
   processor_brand: 'processorBrand',
   processor_model: 'processorModel',
   vcpus: 'vcpus',
+  effective_cpus: 'effectiveCpus',
   memory_gib: 'memoryGib',
   storage_gib: 'storageGib',
   storage_type: 'storageType',

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Db, inPairs } from '../../db/client.ts';
 import { collectors, users } from '../../db/schema.ts';
 
@@ -19,39 +19,11 @@ export function specsSummary(row: Pick<CollectorRow, 'vcpus' | 'memoryGib' | 'pr
   return [`${row.vcpus} vCPUs`, `${Number(row.memoryGib)} GiB RAM`, row.processorModel].filter(Boolean).join(' | ');
 }
 
-function statusCondition(status: CollectorStatus, offlineSeconds: number): SQL | undefined {
-  const cutoff = new Date(Date.now() - offlineSeconds * 1000);
-  if (status === 'pending') return isNull(collectors.lastSeen);
-  if (status === 'connected') return gt(collectors.lastSeen, cutoff);
-  return lte(collectors.lastSeen, cutoff);
-}
-
 function selectWithOwner(db: Db) {
   return db
     .select({ ...getTableColumns(collectors), ownerUsername: users.username })
     .from(collectors)
     .leftJoin(users, and(eq(users.tenantId, collectors.tenantId), eq(users.id, collectors.ownerId)));
-}
-
-export async function listCollectors(
-  db: Db,
-  tenantId: string,
-  opts: { limit: number; offset: number; status?: CollectorStatus; search?: string; offlineSeconds: number },
-) {
-  const conditions: (SQL | undefined)[] = [eq(collectors.tenantId, tenantId)];
-  if (opts.status) conditions.push(statusCondition(opts.status, opts.offlineSeconds));
-  if (opts.search) {
-    const like = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      or(ilike(collectors.name, like), ilike(collectors.hostname, like), ilike(collectors.description, like)),
-    );
-  }
-  const where = and(...conditions);
-  const [rows, total] = await Promise.all([
-    selectWithOwner(db).where(where).orderBy(asc(collectors.name)).limit(opts.limit).offset(opts.offset),
-    db.select({ n: count() }).from(collectors).where(where),
-  ]);
-  return { rows: rows, count: total[0]?.n ?? 0 };
 }
 
 export async function findCollector(db: Db, tenantId: string, id: string): Promise<CollectorWithOwner | undefined> {

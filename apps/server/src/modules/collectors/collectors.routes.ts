@@ -5,12 +5,15 @@ import {
   CollectorCreateSchema,
   CollectorListQuery,
   CollectorPatchSchema,
+  type CollectorPerformance,
   CollectorSchema,
+  FleetSummarySchema,
   IdParams,
   Page,
   RegenerateKeySchema,
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { App, Deps } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -26,14 +29,19 @@ import {
   deleteCollector,
   findCollector,
   insertCollector,
-  listCollectors,
   specsSummary,
   updateCollector,
 } from './collectors.queries.ts';
+import { type FleetFilter, listCollectors, summarizeFleet } from './fleet.queries.ts';
+import { findCollectorPerformance, toPerformanceDto } from './performance.queries.ts';
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 
-export function toCollectorDto(row: CollectorRow & { ownerUsername?: string | null }, config: Config): Collector {
+export function toCollectorDto(
+  row: CollectorRow & { ownerUsername?: string | null },
+  config: Config,
+  performance?: CollectorPerformance,
+): Collector {
   return {
     id: row.id,
     name: row.name,
@@ -49,10 +57,12 @@ export function toCollectorDto(row: CollectorRow & { ownerUsername?: string | nu
     processor_brand: row.processorBrand as Collector['processor_brand'],
     processor_model: row.processorModel,
     vcpus: row.vcpus,
+    effective_cpus: row.effectiveCpus ?? null,
     memory_gib: num(row.memoryGib),
     storage_gib: num(row.storageGib),
     storage_type: row.storageType as Collector['storage_type'],
     hourly_cost: num(row.hourlyCost),
+    ...(performance ? { performance } : {}),
     pcd_address: row.pcdAddress,
     has_pcd_config: row.pcdAddress !== '',
     owner_username: row.ownerUsername ?? null,
@@ -82,10 +92,22 @@ function toValues(body: Partial<CollectorCreate>): CollectorValues {
   return values;
 }
 
+// The summary takes the list's filters; paging and ordering mean nothing to totals.
+const FleetFilterQuery = Type.Object({
+  status: CollectorListQuery.properties.status,
+  search: CollectorListQuery.properties.search,
+});
+
 const duplicateName = () => fieldError('name', 'A collector with this name already exists.');
 const tags = ['collectors'];
 
 export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
+  const filterOf = (query: { status?: FleetFilter['status']; search?: string }): FleetFilter => ({
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.search ? { search: query.search } : {}),
+    offlineSeconds: config.collectorOfflineSeconds,
+  });
+
   app.get(
     '/api/v1/collectors/',
     {
@@ -96,16 +118,41 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
       const page = pageParams(request.query);
       const { rows, count } = await listCollectors(db, request.tenant.id, {
         ...page,
-        ...(request.query.status ? { status: request.query.status } : {}),
-        ...(request.query.search ? { search: request.query.search } : {}),
-        offlineSeconds: config.collectorOfflineSeconds,
+        ...filterOf(request.query),
+        ...(request.query.ordering ? { ordering: request.query.ordering } : {}),
       });
       return pageOf(
         request,
         page,
         count,
-        rows.map((r) => toCollectorDto(r, config)),
+        rows.map((r) => toCollectorDto(r, config, toPerformanceDto(r))),
       );
+    },
+  );
+
+  // Before `/:id/`, so "summary" is never read as an id.
+  app.get(
+    '/api/v1/collectors/summary/',
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        tags,
+        querystring: FleetFilterQuery,
+        response: { 200: FleetSummarySchema },
+        description: 'Totals of every server the `status` and `search` filters match, whatever page the list is on.',
+      },
+    },
+    async (request) => {
+      const s = await summarizeFleet(db, request.tenant.id, filterOf(request.query));
+      return {
+        count: s.count,
+        connected: s.connected,
+        disconnected: s.disconnected,
+        pending: s.pending,
+        vcpus: s.vcpus,
+        effective_cpus: s.effectiveCpus,
+        with_valid_results: s.withValidResults,
+      };
     },
   );
 
@@ -136,13 +183,21 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     },
   );
 
+  const findCollectorWithPerformance = async (tenantId: string, id: string) => {
+    const [row, performance] = await Promise.all([
+      findCollector(db, tenantId, id),
+      findCollectorPerformance(db, tenantId, id),
+    ]);
+    return row && toCollectorDto(row, config, performance);
+  };
+
   app.get(
     '/api/v1/collectors/:id/',
     { preValidation: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectorSchema } } },
     async (request) => {
-      const row = await findCollector(db, request.tenant.id, request.params.id);
+      const row = await findCollectorWithPerformance(request.tenant.id, request.params.id);
       if (!row) throw notFound();
-      return toCollectorDto(row, config);
+      return row;
     },
   );
 
@@ -156,9 +211,9 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
       if (isUniqueViolation(err)) throw duplicateName();
       throw err;
     }
-    const found = await findCollector(db, request.tenant.id, request.params.id);
+    const found = await findCollectorWithPerformance(request.tenant.id, request.params.id);
     if (!found) throw notFound();
-    return toCollectorDto(found, config);
+    return found;
   };
   for (const method of ['PUT', 'PATCH'] as const) {
     app.route({
