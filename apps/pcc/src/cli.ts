@@ -1,7 +1,7 @@
-/** The command line: flags per command, usage, dispatch, exit codes (0 done, 1 failed, 2 usage). */
+/** The command line: flags per command, usage, dispatch, exit codes (EXIT: 0 done, 1 failed, 2 usage; loadtest 3, 4). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { collectCommand } from './commands/collect.ts';
-import { type CommandContext, CommandError } from './commands/context.ts';
+import { type CommandContext, CommandError, EXIT } from './commands/context.ts';
 import { loadtestCommand } from './commands/loadtest.ts';
 import { registerCommand } from './commands/register.ts';
 import { runCommand } from './commands/run.ts';
@@ -71,11 +71,16 @@ const COMMANDS: Record<string, Command> = {
   },
   loadtest: {
     summary: 'CPU work units at 10 … 100 % utilization',
-    usage: 'pcc loadtest [--level-seconds 10] [--json] [--no-upload] [--notes TEXT]',
+    usage:
+      'pcc loadtest [--level-seconds 10] [--runs 1] [--run-gap 10] [--quiet-wait 60] [--force] [--json] [--no-upload] [--notes TEXT]',
     options: {
       ...COMMON,
       ...JSON_FLAG,
       'level-seconds': { type: 'string' },
+      runs: { type: 'string' },
+      'run-gap': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      force: { type: 'boolean' },
       'no-upload': { type: 'boolean' },
       notes: { type: 'string' },
     },
@@ -107,6 +112,9 @@ Flags of every command:
   --log-level LEVEL  debug, info, warn, error (PCC_LOG_LEVEL)
 Other settings: PCC_FREQUENCY (interval, e.g. 10s), PCC_UPLOAD_INTERVAL, PCC_DURATION, PCC_COLLECTION (collect's
 output), PCC_SPOOL_MAX. Flags win over the environment, which wins over the config file.
+
+Exit codes: 0 done, 1 failed, 2 usage or settings; pcc loadtest also 3 (a run was judged invalid; it is uploaded
+all the same) and 4 (the machine never became quiet enough to start; --force runs anyway).
 
   pcc --version      pcc <command> --help
 `;
@@ -170,7 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof SettingsError) {
       io.err(`pcc ${name}: ${err.problems.join('\n  ')}\n`);
-      return 2;
+      return EXIT.usage;
     }
     if (err instanceof CommandError) {
       io.err(`pcc ${name}: ${err.message}\n`);

@@ -15,6 +15,19 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
+/** Exit codes of every command (documented in the README and `pcc --help`). */
+export const EXIT = {
+  done: 0,
+  /** Something failed; one line on stderr says what. */
+  failed: 1,
+  /** Bad flags or settings. */
+  usage: 2,
+  /** `pcc loadtest`: a run was judged invalid (uploaded all the same: the server stores it as invalid). */
+  invalid: 3,
+  /** `pcc loadtest`: the machine never became quiet enough to start, and --force was not given. */
+  notQuiet: 4,
+} as const;
+
 /** An error a command reports in one line and exits 1 with (no stack trace: it is not a bug). */
 export class CommandError extends Error {
   constructor(message: string) {

@@ -1,147 +1,122 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseStat } from '@xat/procfs';
-import { HttpClient } from '../http.ts';
-import { type Clock, runLoadTest } from '../loadtest/controller.ts';
+import { QUIET_BUSY_PCT, QUIET_WAIT_SECONDS } from '@xat/contracts';
+import { detectCpuLimits } from '../cpus/effective-cpus.ts';
+import { realClock } from '../loadtest/clock.ts';
 import { acquireLock } from '../loadtest/lock.ts';
-import { WorkerPool } from '../loadtest/pool.ts';
-import { createProgress } from '../loadtest/progress.ts';
-import { type LoadTestResult, steadinessWarning, toResult } from '../loadtest/result.ts';
-import { LOADTEST_PATH, toLoadTestCreate } from '../loadtest/upload.ts';
-import { rememberRegistration, sendRegistration } from '../register.ts';
-import { detectSpecs } from '../specs/specs.ts';
-import { readState } from '../state.ts';
-import { VERSION } from '../version.ts';
-import { type CommandContext, CommandError, reasonOf } from './context.ts';
+import { measureRun } from '../loadtest/measure.ts';
+import { readProcStat } from '../loadtest/meters.ts';
+import { waitForQuiet } from '../loadtest/quiet.ts';
+import type { LoadTestResult, SeriesPlace } from '../loadtest/result.ts';
+import { createResultSender, type ResultSender } from '../loadtest/send.ts';
+import { seriesText, summarizeSeries } from '../loadtest/series.ts';
+import { summaryLine, verdictText } from '../loadtest/verdict.ts';
+import { rootReader } from '../specs/read.ts';
+import { type CommandContext, CommandError, EXIT } from './context.ts';
 
-export const LEVELS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] as const;
 /** Host-wide, whatever the data dir: two load tests on one host would each measure half a machine. */
 export const lockFile = () => join(tmpdir(), 'pcc-loadtest.lock');
 
-/** `pcc loadtest`: CPU work units at 10 … 100 % utilization, each level held --level-seconds; uploads the result. */
+function numberFlag(ctx: CommandContext, name: string, fallback: number, min: number, max: number, what: string) {
+  const raw = ctx.flags[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new CommandError(`--${name} must be ${what}`);
+  return value;
+}
+
+/**
+ * `pcc loadtest`: CPU work units at 10 … 100 % utilization, each level held --level-seconds, after waiting for the
+ * machine to be quiet; --runs N repeats it as one series. Each run is judged, printed and uploaded as it finishes.
+ * Exit: 0 valid or suspect, 1 failed (an upload included), 3 a run was invalid, 4 the machine was never quiet.
+ */
 export async function loadtestCommand(ctx: CommandContext): Promise<number> {
-  const levelSeconds = ctx.flags['level-seconds'] === undefined ? 10 : Number(ctx.flags['level-seconds']);
-  if (!Number.isFinite(levelSeconds) || levelSeconds <= 0 || levelSeconds > 3600)
-    throw new CommandError('--level-seconds must be a number of seconds between 0 and 3600');
+  const levelSeconds = numberFlag(
+    ctx,
+    'level-seconds',
+    10,
+    Number.MIN_VALUE,
+    3600,
+    'a number of seconds between 0 and 3600',
+  );
+  const runs = numberFlag(ctx, 'runs', 1, 1, 20, 'a whole number of runs from 1 to 20');
+  if (!Number.isInteger(runs)) throw new CommandError('--runs must be a whole number of runs from 1 to 20');
+  const gapSeconds = numberFlag(ctx, 'run-gap', 10, 0, 3600, 'a number of seconds between 0 and 3600');
+  const quietSeconds = numberFlag(
+    ctx,
+    'quiet-wait',
+    QUIET_WAIT_SECONDS,
+    0,
+    3600,
+    'a number of seconds between 0 and 3600',
+  );
+  const force = ctx.flags.force === true;
+  const send = chooseSender(ctx);
   const lock = acquireLock(lockFile());
   if ('heldBy' in lock)
     throw new CommandError(`another load test is running on this host (pid ${lock.heldBy}); try again when it is done`);
 
-  let result: LoadTestResult;
+  const files = rootReader('/');
+  const limits = detectCpuLimits(files, os.cpus().length);
+  const clock = realClock(ctx.signal);
+  const seriesId = runs > 1 ? randomUUID() : undefined;
+  const results: LoadTestResult[] = [];
+  let failed = false;
+  let refused = false;
   try {
-    const vcpus = os.cpus().length;
-    const startedAt = new Date();
-    const progress = createProgress(ctx.err, ctx.isTTY, LEVELS.length);
-    const pool = await WorkerPool.start(vcpus);
-    try {
-      const run = await runLoadTest(
-        pool,
-        realClock(ctx.signal),
-        { machine: readProcStat, own: () => pool.cpuMs() },
-        {
-          levels: LEVELS,
-          levelSeconds,
-          onProgress: progress.update,
-          onLevel: progress.level,
-        },
-      );
-      result = toResult(run, { vcpus, levelSeconds, version: VERSION, hostname: os.hostname(), startedAt });
-    } finally {
-      await pool.stop();
+    for (let index = 0; index < runs; index++) {
+      if (index > 0 && gapSeconds > 0) {
+        ctx.err(`Idle ${gapSeconds} s before run ${index + 1} of ${runs}.\n`);
+        await clock.sleep(gapSeconds * 1000);
+      }
+      const quiet = await waitForQuiet(() => readProcStat(files), clock, {
+        limitPct: QUIET_BUSY_PCT,
+        maxMs: quietSeconds * 1000,
+        onWait: (busy, left) =>
+          ctx.err(
+            `Waiting for the machine to be quiet: ${busy.toFixed(0)} % busy, a load test needs under ${QUIET_BUSY_PCT} % (${Math.ceil(left / 1000)} s left)\n`,
+          ),
+      });
+      if (!quiet.quiet && !force) {
+        ctx.err(
+          `Refused: the machine stayed busy (${quiet.busyPct.toFixed(0)} % at the last look, limit ${QUIET_BUSY_PCT} %) for ${Math.round(quiet.waitedMs / 1000)} s. ` +
+            'A load test now would measure what the other work leaves, not this machine. Stop that work and try again, ' +
+            'wait longer (--quiet-wait SECONDS), or run anyway with --force (the result is marked forced and suspect).\n',
+        );
+        refused = true;
+        break;
+      }
+      if (!quiet.quiet) ctx.err(`The machine is ${quiet.busyPct.toFixed(0)} % busy; starting anyway (--force).\n`);
+      const series: SeriesPlace | undefined = seriesId ? { id: seriesId, index, count: runs } : undefined;
+      if (series) ctx.err(`Run ${index + 1} of ${runs} (series ${series.id})\n`);
+      const result = await measureRun(ctx, limits, { levelSeconds, forced: !quiet.quiet, series });
+      results.push(result);
+      if (send && !(await send(result))) failed = true;
+      // The verdict last, in words; with --json on stderr, where the person watching reads it.
+      const told = `${series ? `Run ${index + 1} of ${runs}: ` : ''}${summaryLine(result)}${verdictText(result)}`;
+      if (ctx.flags.json) ctx.err(told);
+      else ctx.out(told);
     }
   } finally {
     lock.release();
   }
 
-  if (ctx.flags.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
-  else
-    ctx.out(
-      `${result.vcpus} vCPUs, ${result.max_units} units/s at 100 % (${result.calibration_units_per_vcpu} per vCPU flat out)${
-        result.speed_change_pct === undefined
-          ? ''
-          : `; flat-out speed at the end ${result.speed_change_pct >= 0 ? '+' : ''}${result.speed_change_pct} % against the start`
-      }\n`,
-    );
-  const warning = steadinessWarning(result);
-  if (warning) ctx.err(`${warning}\n`);
-  if (ctx.flags['no-upload']) return 0;
+  const summary = seriesId ? summarizeSeries(seriesId, runs, results) : undefined;
+  if (ctx.flags.json) {
+    if (summary) ctx.out(`${JSON.stringify({ series: summary, runs: results }, null, 2)}\n`);
+    else if (results[0]) ctx.out(`${JSON.stringify(results[0], null, 2)}\n`);
+  } else if (summary) ctx.out(seriesText(summary));
+  if (failed) return EXIT.failed;
+  if (refused) return EXIT.notQuiet;
+  return results.some((r) => r.validity === 'invalid') ? EXIT.invalid : EXIT.done;
+}
+
+function chooseSender(ctx: CommandContext): ResultSender | undefined {
+  if (ctx.flags['no-upload']) return undefined;
   const { serverUrl, apiKey } = ctx.settings;
-  if (!serverUrl || !apiKey) {
-    ctx.err('Not uploaded: no server configured (--server-url and --api-key, or PCC_SERVER_URL and PCC_APIKEY).\n');
-    return 0;
-  }
-  return uploadResult(ctx, serverUrl, apiKey, result);
-}
-
-async function uploadResult(ctx: CommandContext, baseUrl: string, apiKey: string, result: LoadTestResult) {
-  const client = new HttpClient({ baseUrl, apiKey, timeoutMs: 30_000 });
-  try {
-    let collector = readState(ctx.settings.dataDir).collector_id;
-    if (!collector) {
-      // Never registered from this data dir: registering tells us which collector the key belongs to.
-      const specs = detectSpecs();
-      const registered = await sendRegistration(client, specs);
-      if (!registered.ok) return saveAndFail(ctx, result, `registration failed: ${registered.reason}`);
-      collector = registered.collectorId;
-      try {
-        rememberRegistration(ctx.settings.dataDir, specs, registered);
-      } catch {
-        // the data dir may not be writable for this user; the upload does not need it
-      }
-    }
-    const notes = typeof ctx.flags.notes === 'string' ? ctx.flags.notes : undefined;
-    const res = await client.json('POST', LOADTEST_PATH, toLoadTestCreate(collector, result, notes));
-    if (res.status !== 201 && res.status !== 200)
-      return saveAndFail(ctx, result, `upload refused: ${reasonOf(res.status, res.data, res.body)}`);
-    const id = (res.data as { id?: string } | undefined)?.id;
-    ctx.err(`Uploaded to ${baseUrl}${LOADTEST_PATH}${id ? ` (load test ${id})` : ''}\n`);
-    return 0;
-  } catch (err) {
-    return saveAndFail(ctx, result, `upload failed: ${(err as Error).message}`);
-  } finally {
-    client.close();
-  }
-}
-
-/** The measurement took minutes: an upload that fails must not lose it. */
-function saveAndFail(ctx: CommandContext, result: LoadTestResult, why: string): number {
-  const name = `loadtest-${result.started_at.replace(/[:.]/g, '-')}.json`;
-  for (const dir of [ctx.settings.dataDir, tmpdir()]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, name), `${JSON.stringify(result, null, 2)}\n`);
-      ctx.err(`${why}\nThe result is saved in ${join(dir, name)}.\n`);
-      return 1;
-    } catch {
-      // try the next place
-    }
-  }
-  ctx.err(`${why}\n`);
-  return 1;
-}
-
-function readProcStat() {
-  const stat = parseStat(readFileSync('/proc/stat', 'utf8'));
-  if (!stat) throw new CommandError('/proc/stat has no cpu line: cannot measure utilization');
-  return stat.total;
-}
-
-function realClock(signal: AbortSignal): Clock {
-  return {
-    now: () => performance.now(),
-    sleep: (ms) =>
-      new Promise((resolve, reject) => {
-        if (signal.aborted) return reject(new CommandError('load test interrupted'));
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', stop);
-          resolve();
-        }, ms);
-        function stop() {
-          clearTimeout(timer);
-          reject(new CommandError('load test interrupted'));
-        }
-        signal.addEventListener('abort', stop, { once: true });
-      }),
-  };
+  if (serverUrl && apiKey) return createResultSender(ctx, serverUrl, apiKey);
+  ctx.err(
+    'Results will not be uploaded: no server configured (--server-url and --api-key, or PCC_SERVER_URL and PCC_APIKEY).\n',
+  );
+  return undefined;
 }

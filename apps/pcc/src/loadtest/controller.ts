@@ -3,10 +3,12 @@
  * level when the machine's busy share landed in a window (8–12 % …) and extrapolated 100 % (REFERENCE 3). Here every
  * level runs for `levelSeconds` and 100 % is measured flat out.
  *
- * What is controlled is the load's own share of the machine: the CPU time of the worker threads over vCPUs × time. The machine's busy share (100 − idle of /proc/stat, the reference's measure) also counts other
- * processes: on a host where they take 1–3 points, holding the machine at 10 % left the load 7–9 %, and the units
- * at 10 % varied by 10–20 % from run to run with whatever else ran. The machine's busy share is still measured over
- * the same window and reported beside it.
+ * What is controlled is the load's own share of the CPUs it may use: the CPU time of the worker threads over
+ * effective CPUs × time (the vCPUs, cut down by a cgroup quota or cpuset). The machine's busy share (100 − idle of
+ * /proc/stat, the reference's measure) also counts other processes: on a host where they take 1–3 points, holding the
+ * machine at 10 % left the load 7–9 %, and the units at 10 % varied by 10–20 % from run to run with whatever else ran.
+ * The machine's busy share is still measured over the same window and reported beside it, with what tells whether
+ * the window can be trusted: other processes' share, steal, the CPU clock, cgroup throttling and CPU pressure.
  *
  * Before the levels the units run flat out for a warm-up (the WebAssembly reaches its optimised tier, the clock its
  * sustained speed) and then a calibration that seeds the rates. Each level first settles (the rate converges from
@@ -14,9 +16,11 @@
  * window: every tick compares the load's share with what the rest of the window must average for the whole window
  * to hit the target, and corrects the rate.
  *
- * Clock, /proc/stat and CPU-time readers are injected, so the loop is tested on a simulated machine and clock.
+ * Clock, /proc/stat, CPU-time and condition readers are injected, so the loop is tested on a simulated machine and
+ * clock.
  */
 import { type CpuTimes, cpuPercents } from '@xat/procfs';
+import type { ThrottleCounters } from '../cpus/cgroup.ts';
 
 export interface Clock {
   /** Milliseconds, monotonic. */
@@ -32,9 +36,15 @@ export interface Meters {
   machine: CpuReader;
   /** CPU time used so far by the load itself (the worker threads), in milliseconds. */
   own: () => number;
+  /** Mean clock of the CPUs now, MHz; absent or undefined where the kernel does not show it. */
+  freqMhz?: () => number | undefined;
+  /** Throttling counters of the cgroup whose quota binds; absent or undefined without a quota. */
+  throttling?: () => ThrottleCounters | undefined;
+  /** `/proc/pressure/cpu` `some avg10`; absent or undefined without PSI. */
+  cpuPressure?: () => number | undefined;
 }
 
-/** What runs the units: a pool of workers, one per vCPU (or a simulation of one). */
+/** What runs the units: a pool of workers, one per effective CPU rounded up (or a simulation of one). */
 export interface Load {
   readonly workers: number;
   /** Units per second per worker, or flat out. */
@@ -43,14 +53,27 @@ export interface Load {
   units(): number;
 }
 
+/** One level over its measured window; the names are PccLevelSchema's (what the upload's `details.levels` holds). */
 export interface LevelResult {
   utilization: number;
-  /** Units per second over the measured window, all vCPUs together (the reference's `units` at that `busy`). */
+  /** Units per second over the measured window, all CPUs together (the reference's `units` at that `busy`). */
   work_units: number;
-  /** The load's own share of the machine over the measured window (its CPU time / vCPUs × window), 2 decimals. */
+  /** The load's own share of its effective CPUs over the window (its CPU time / effective CPUs × window), 2 decimals. */
   achieved_utilization: number;
   /** Busy share of the whole machine over the same window (100 − idle of /proc/stat): the load and other processes. */
   machine_utilization: number;
+  /** Other processes' share of the whole machine: its busy share less steal and the load's share of all vCPUs, ≥ 0. */
+  other_utilization: number;
+  /** Steal time, % of the machine's CPU time over the window. */
+  steal_pct: number;
+  /** Share of the cgroup's quota periods in which it was throttled, %; only under a quota. */
+  throttled_pct?: number;
+  /** Time the cgroup spent throttled over the window, µs; only under a quota. */
+  throttled_usec?: number;
+  /** `/proc/pressure/cpu` `some avg10` at the end of the window; only where the kernel has PSI. */
+  cpu_pressure_avg10?: number;
+  /** Mean CPU clock over the window, MHz; only where the kernel shows it. */
+  freq_mhz?: number;
   /** Length of the measured window: the level less its settling time. */
   seconds: number;
 }
@@ -66,6 +89,8 @@ export interface Progress {
 export interface LoadTestPlan {
   levels: readonly number[];
   levelSeconds: number;
+  /** CPUs the OS shows and CPUs the load may use (quota, cpuset); both default to the load's workers. */
+  cpus?: { vcpus: number; effective: number };
   /** Flat out before the calibration, not counted; default 3 s (at most a level). */
   warmupMs?: number;
   /** Flat-out run that measures units/s per worker and seeds the rates; default 2 s (at most a level). */
@@ -81,8 +106,8 @@ export interface LoadTestPlan {
 
 export interface LoadTestRun {
   levels: LevelResult[];
-  /** Units per second per worker, flat out, from the calibration. */
-  calibration_units_per_worker: number;
+  /** Units per second per effective CPU, flat out, from the calibration. */
+  calibration_units_per_cpu: number;
   /** Busy share of the idle machine before the test. */
   background_busy: number;
   /**
@@ -107,18 +132,22 @@ interface Mark {
   units: number;
   own: number;
   machine: CpuTimes;
+  throttle?: ThrottleCounters;
 }
 
 function mark(load: Load, clock: Clock, meters: Meters): Mark {
-  return { t: clock.now(), units: load.units(), own: meters.own(), machine: meters.machine() };
+  const m: Mark = { t: clock.now(), units: load.units(), own: meters.own(), machine: meters.machine() };
+  const throttle = meters.throttling?.();
+  if (throttle) m.throttle = throttle;
+  return m;
 }
 
-/** The load's share of the machine between two marks, in percent. */
-const ownShare = (a: Mark, b: Mark, workers: number) =>
-  b.t > a.t ? ((b.own - a.own) / (b.t - a.t) / workers) * 100 : 0;
+/** The load's CPU time between two marks over `cpus` × time, in percent. */
+const ownShare = (a: Mark, b: Mark, cpus: number) => (b.t > a.t ? ((b.own - a.own) / (b.t - a.t) / cpus) * 100 : 0);
 
 export async function runLoadTest(load: Load, clock: Clock, meters: Meters, plan: LoadTestPlan): Promise<LoadTestRun> {
   const levelMs = plan.levelSeconds * 1000;
+  const cpus = plan.cpus ?? { vcpus: load.workers, effective: load.workers };
   load.setRate(0);
   const idleFrom = meters.machine();
   await clock.sleep(plan.backgroundMs ?? 1000);
@@ -130,7 +159,7 @@ export async function runLoadTest(load: Load, clock: Clock, meters: Meters, plan
   const c0 = mark(load, clock, meters);
   await clock.sleep(plan.calibrationMs ?? Math.min(2000, levelMs));
   const c1 = mark(load, clock, meters);
-  const calibration = (c1.units - c0.units) / load.workers / ((c1.t - c0.t) / 1000);
+  const calibration = (c1.units - c0.units) / cpus.effective / ((c1.t - c0.t) / 1000);
   // Units per CPU-second of a worker: what seeds the rate for a share of the machine.
   const capacity = Math.max(1e-6, (c1.units - c0.units) / Math.max(1e-6, (c1.own - c0.own) / 1000));
 
@@ -143,6 +172,7 @@ export async function runLoadTest(load: Load, clock: Clock, meters: Meters, plan
       ms: levelMs,
       settleMs,
       capacity,
+      cpus,
       tickMs: plan.tickMs ?? 500,
       onTick: (achieved, left) => plan.onProgress?.({ level, achieved, levelMsLeft: left, totalMsLeft: left + after }),
     });
@@ -152,13 +182,13 @@ export async function runLoadTest(load: Load, clock: Clock, meters: Meters, plan
   load.setRate(0);
   const run: LoadTestRun = {
     levels,
-    calibration_units_per_worker: round2(calibration),
+    calibration_units_per_cpu: round2(calibration),
     background_busy: round2(background),
   };
   const end = levels.find((l) => l.utilization >= 100);
   if (end && end.achieved_utilization > 0) {
     // Units per CPU-second of one worker, flat out at the end, against the calibration's at the start.
-    const speed = end.work_units / ((end.achieved_utilization / 100) * load.workers);
+    const speed = end.work_units / ((end.achieved_utilization / 100) * cpus.effective);
     run.speed_change_pct = round2((speed / capacity - 1) * 100);
   }
   return run;
@@ -170,20 +200,30 @@ interface HoldOptions {
   settleMs: number;
   /** Units per CPU-second of one worker. */
   capacity: number;
+  cpus: { vcpus: number; effective: number };
   tickMs: number;
   onTick?: (achieved: number, msLeft: number) => void;
 }
 
-/** One level: units/s, the load's share and the machine's busy share over exactly the measured window. */
+/** One level: units/s, the load's share and the machine's conditions over exactly the measured window. */
 export async function holdLevel(load: Load, clock: Clock, meters: Meters, o: HoldOptions): Promise<LevelResult> {
   const flatOut = o.target >= 100;
   const start = clock.now();
   const windowAt = start + o.settleMs;
   const end = start + o.ms;
-  let rate: number | 'max' = flatOut ? 'max' : (o.capacity * o.target) / 100;
+  // A worker's rate for a share of the effective CPUs: each worker carries effective / workers of a CPU.
+  const perWorker = o.cpus.effective / load.workers;
+  const share = (a: Mark, b: Mark) => ownShare(a, b, o.cpus.effective);
+  let rate: number | 'max' = flatOut ? 'max' : (o.capacity * o.target * perWorker) / 100;
   load.setRate(rate);
   let prev = mark(load, clock, meters);
   let from: Mark | undefined = o.settleMs > 0 ? undefined : prev;
+  const clocks: number[] = [];
+  const sampleClock = () => {
+    const mhz = meters.freqMhz?.();
+    if (mhz !== undefined && Number.isFinite(mhz)) clocks.push(mhz);
+  };
+  if (from) sampleClock();
   for (;;) {
     const now = clock.now();
     if (now >= end) break;
@@ -191,31 +231,55 @@ export async function holdLevel(load: Load, clock: Clock, meters: Meters, o: Hol
     const boundary = from ? end : Math.min(windowAt, end);
     await clock.sleep(Math.min(o.tickMs, boundary - now));
     const cur = mark(load, clock, meters);
-    const tick = ownShare(prev, cur, load.workers);
+    const tick = share(prev, cur);
     prev = cur;
     if (!from && cur.t >= windowAt) from = cur;
+    if (from) sampleClock();
     const remaining = end - cur.t;
-    o.onTick?.(from && cur !== from ? ownShare(from, cur, load.workers) : tick, Math.max(0, remaining));
+    o.onTick?.(from && cur !== from ? share(from, cur) : tick, Math.max(0, remaining));
     if (flatOut || typeof rate !== 'number' || remaining <= 0) continue;
     let aim = o.target;
     if (from) {
       // What the rest of the window must average so that the whole window averages the target.
       const elapsed = cur.t - from.t;
-      const sofar = cur === from ? 0 : ownShare(from, cur, load.workers);
+      const sofar = cur === from ? 0 : share(from, cur);
       aim = (o.target * (elapsed + remaining) - sofar * elapsed) / remaining;
     }
     const bounded = Math.min(100, Math.max(0, o.target - MAX_CATCH_UP, Math.min(o.target + MAX_CATCH_UP, aim)));
-    rate = Math.min(o.capacity * 1.5, Math.max(0, rate + (GAIN * (bounded - tick) * o.capacity) / 100));
+    rate = Math.min(o.capacity * 1.5, Math.max(0, rate + (GAIN * (bounded - tick) * o.capacity * perWorker) / 100));
     load.setRate(rate);
   }
   const last = mark(load, clock, meters);
   const first = from ?? last;
   const seconds = (last.t - first.t) / 1000;
-  return {
+  const result: LevelResult = {
     utilization: o.target,
     work_units: seconds > 0 ? round2((last.units - first.units) / seconds) : 0,
-    achieved_utilization: round2(ownShare(first, last, load.workers)),
-    machine_utilization: round2(seconds > 0 ? busyBetween(first.machine, last.machine) : 0),
+    achieved_utilization: round2(share(first, last)),
+    ...machineShares(first, last, o.cpus.vcpus),
     seconds: round2(seconds),
   };
+  const p = first.throttle;
+  const q = last.throttle;
+  if (p && q && q.periods > p.periods) {
+    result.throttled_pct = round2(((q.throttled - p.throttled) / (q.periods - p.periods)) * 100);
+    result.throttled_usec = Math.round(q.throttledUsec - p.throttledUsec);
+  }
+  const pressure = meters.cpuPressure?.();
+  if (pressure !== undefined && Number.isFinite(pressure)) result.cpu_pressure_avg10 = pressure;
+  if (clocks.length > 0) result.freq_mhz = Math.round(clocks.reduce((a, b) => a + b, 0) / clocks.length);
+  return result;
+}
+
+/**
+ * The whole machine over a window: its busy share, steal, and what other processes took — the busy share less steal
+ * (the hypervisor's, counted on its own) and less the load's CPU time over all vCPUs (not the effective ones: the
+ * machine's share, like /proc/stat's).
+ */
+function machineShares(a: Mark, b: Mark, vcpus: number) {
+  if (b.t <= a.t) return { machine_utilization: 0, other_utilization: 0, steal_pct: 0 };
+  const busy = busyBetween(a.machine, b.machine);
+  const steal = cpuPercents(a.machine, b.machine).steal;
+  const other = busy - steal - ownShare(a, b, vcpus);
+  return { machine_utilization: round2(busy), other_utilization: round2(Math.max(0, other)), steal_pct: round2(steal) };
 }

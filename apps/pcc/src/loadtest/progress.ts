@@ -1,5 +1,16 @@
 import type { LevelResult, Progress } from './controller.ts';
 
+/** The level's other conditions, where measured and not nil. */
+const conditions = (r: LevelResult) =>
+  [
+    r.steal_pct > 0 ? `steal ${r.steal_pct.toFixed(1)}%` : '',
+    r.throttled_pct ? `throttled ${r.throttled_pct.toFixed(0)}% of periods` : '',
+    r.freq_mhz ? `${r.freq_mhz} MHz` : '',
+  ]
+    .filter(Boolean)
+    .map((t) => `, ${t}`)
+    .join('');
+
 /** Progress for people: a bar redrawn in place on a terminal, one plain line per level otherwise (logs, pipes). */
 export function createProgress(write: (text: string) => void, isTTY: boolean, levels: number) {
   let done = 0;
@@ -18,7 +29,7 @@ export function createProgress(write: (text: string) => void, isTTY: boolean, le
     },
     level(r: LevelResult) {
       done++;
-      const line = `level ${String(r.utilization).padStart(3)}%: ${r.work_units.toFixed(2)} units/s at ${r.achieved_utilization.toFixed(2)}% load (machine ${r.machine_utilization.toFixed(2)}% busy, ${r.seconds} s)`;
+      const line = `level ${String(r.utilization).padStart(3)}%: ${r.work_units.toFixed(2)} units/s at ${r.achieved_utilization.toFixed(2)}% load (machine ${r.machine_utilization.toFixed(2)}% busy, other processes ${r.other_utilization.toFixed(1)}%${conditions(r)}, ${r.seconds} s)`;
       write(isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
     },
   };

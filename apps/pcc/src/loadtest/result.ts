@@ -1,47 +1,78 @@
-import { isUnsteadySpeed } from '@xat/contracts';
+import type { Validity, ValidityReason } from '@xat/contracts';
 import type { LevelResult, LoadTestRun } from './controller.ts';
+import { judgeResult } from './verdict.ts';
 
-/** What `pcc loadtest --json` prints. */
+/** One run of a series: the series' id (uploaded as `series_id`), this run's place in it and its length. */
+export interface SeriesPlace {
+  id: string;
+  index: number;
+  count: number;
+}
+
+/** What `pcc loadtest --json` prints for one run. */
 export interface LoadTestResult {
   levels: LevelResult[];
+  /** Work units per second of the 100 % level: the machine's throughput, all effective CPUs together. */
+  units_100pct: number;
+  /** units_100pct per effective CPU. */
+  units_per_effective_cpu: number;
+  /** The most units of any level (the reference's max_units; a bad run's may be a lower level's). */
   max_units: number;
+  /** CPUs the OS shows. */
   vcpus: number;
+  /** CPUs the cgroup quota and cpuset allow this process; what shares and per-CPU units are relative to. */
+  effective_cpus: number;
+  /** Worker threads of the load: effective CPUs rounded up. */
+  workers: number;
   level_seconds: number;
+  /** Flat-out units/s per effective CPU at the start (calibration); per vCPU when nothing limits the CPUs. */
   calibration_units_per_vcpu: number;
   background_busy: number;
   /** The machine's flat-out speed at the end against the start, in percent (see LoadTestRun); absent without 100 %. */
   speed_change_pct?: number;
+  /** Started although the machine never became quiet (`--force`). */
+  forced: boolean;
+  series?: SeriesPlace;
+  validity: Validity;
+  validity_reasons: ValidityReason[];
   pcc_version: string;
   hostname: string;
   started_at: string;
 }
 
-export function toResult(
-  run: LoadTestRun,
-  meta: { vcpus: number; levelSeconds: number; version: string; hostname: string; startedAt: Date },
-): LoadTestResult {
-  return {
+export interface ResultMeta {
+  vcpus: number;
+  effectiveCpus: number;
+  workers: number;
+  levelSeconds: number;
+  forced: boolean;
+  series?: SeriesPlace;
+  version: string;
+  hostname: string;
+  startedAt: Date;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+export function toResult(run: LoadTestRun, meta: ResultMeta): LoadTestResult {
+  const full = run.levels.find((l) => l.utilization === 100)?.work_units ?? 0;
+  const measured = {
     levels: run.levels,
+    units_100pct: full,
+    units_per_effective_cpu: round2(full / meta.effectiveCpus),
     max_units: Math.max(0, ...run.levels.map((l) => l.work_units)),
     vcpus: meta.vcpus,
+    effective_cpus: meta.effectiveCpus,
+    workers: meta.workers,
     level_seconds: meta.levelSeconds,
-    calibration_units_per_vcpu: run.calibration_units_per_worker,
+    calibration_units_per_vcpu: run.calibration_units_per_cpu,
     background_busy: run.background_busy,
     speed_change_pct: run.speed_change_pct,
+    forced: meta.forced,
+    ...(meta.series ? { series: meta.series } : {}),
     pcc_version: meta.version,
     hostname: meta.hostname,
     started_at: meta.startedAt.toISOString(),
   };
-}
-
-/** Why the result's units deserve care, for people; undefined when the machine held its speed. */
-export function steadinessWarning(result: LoadTestResult): string | undefined {
-  const change = result.speed_change_pct;
-  if (!isUnsteadySpeed(change)) return undefined;
-  const how = change < 0 ? 'slower' : 'faster';
-  return (
-    `Warning: the machine ran ${Math.abs(change).toFixed(1)} % ${how} flat out at the end of the test than at the start ` +
-    '(its clock, or other tenants of the host), so the units of every level may be off by as much. ' +
-    'Compare this result with others with care, or run the test again when the host is steadier.'
-  );
+  return { ...measured, ...judgeResult(measured) };
 }

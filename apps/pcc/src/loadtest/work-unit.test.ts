@@ -129,6 +129,8 @@ describe('load-test progress', () => {
     work_units: 140.5,
     achieved_utilization: 30.12,
     machine_utilization: 31.5,
+    other_utilization: 1.12,
+    steal_pct: 0,
     seconds: 8,
   };
   it('draws a bar in place on a terminal', () => {
@@ -143,7 +145,9 @@ describe('load-test progress', () => {
     p.update({ level: 30, achieved: 29.5, levelMsLeft: 4000, totalMsLeft: 74_000 });
     p.level(level);
     expect(out).toMatch(/^\r\[-{20}\] level 30%  achieved 29\.5%  74 s left/);
-    expect(out).toContain('\rlevel  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, 8 s)');
+    expect(out).toContain(
+      '\rlevel  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, other processes 1.1%, 8 s)',
+    );
   });
 
   it('writes one plain line per level otherwise', () => {
@@ -157,6 +161,11 @@ describe('load-test progress', () => {
     );
     p.update({ level: 30, achieved: 29.5, levelMsLeft: 4000, totalMsLeft: 74_000 });
     p.level(level);
-    expect(out).toBe('level  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, 8 s)\n');
+    // Steal, throttling and the clock only where measured.
+    p.level({ ...level, steal_pct: 2.5, throttled_pct: 40, freq_mhz: 2596 });
+    expect(out).toBe(
+      'level  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, other processes 1.1%, 8 s)\n' +
+        'level  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, other processes 1.1%, steal 2.5%, throttled 40% of periods, 2596 MHz, 8 s)\n',
+    );
   });
 });

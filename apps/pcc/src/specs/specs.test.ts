@@ -53,6 +53,7 @@ describe('register specs', () => {
       processor_brand: 'amd',
       processor_model: 'AMD EPYC',
       vcpus: 2,
+      effective_cpus: 2, // no cgroup quota or cpuset in the capture
       storage_gib: 256, // vda: 536870912 sectors; loop and zram are not storage
       storage_type: 'block',
       vm_brand: 'unknown',
@@ -121,6 +122,12 @@ describe('register specs', () => {
     expect(
       brand({ 'sys/class/dmi/id/sys_vendor': 'Supermicro\n', 'proc/cpuinfo': 'processor : 0\nflags : fpu sse\n' }),
     ).toBe('bare_metal');
+  });
+
+  it('a host whose cgroup allows 0.5 CPU registers 2 vCPUs and 0.5 effective CPUs (captured cgroup v1 tree)', () => {
+    const specs = detectSpecs(host(fixturePath('cgroup-v1', 'root')));
+    expect(registerCheck.Check(specs), JSON.stringify([...registerCheck.Errors(specs)])).toBe(true);
+    expect(specs).toMatchObject({ vcpus: 2, effective_cpus: 0.5 });
   });
 
   it('unknown CPU text gives unknown, not a guess', () => {

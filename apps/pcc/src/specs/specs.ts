@@ -1,5 +1,6 @@
 import os, { type NetworkInterfaceInfo } from 'node:os';
 import type { Register } from '@xat/contracts';
+import { detectCpuLimits } from '../cpus/effective-cpus.ts';
 import { contentHash } from '../hash.ts';
 import { detectCpu } from './cpu.ts';
 import { primaryAddress } from './network.ts';
@@ -44,6 +45,8 @@ export function detectSpecs(host: HostView = realHost()): Register {
     processor_brand: cpu.brand,
     processor_model: cpu.model.slice(0, 200),
     vcpus: vcpus > 0 ? vcpus : null,
+    // What the agent's cgroup quota and cpuset allow: the CPUs a load test here can use.
+    effective_cpus: detectCpuLimits(files, vcpus).effective_cpus,
     memory_gib: memKb > 0 ? Math.round((memKb / 2 ** 20) * 100) / 100 : null,
     storage_gib: storage.gib,
     storage_type: storage.type,
