@@ -9,8 +9,8 @@ import type { AnyPgColumn, PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-c
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
 import { type ArrayElementType, encodeArray } from './binary-arrays.ts';
+import { describeHolder, tryLockFile } from './lock.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -38,9 +38,9 @@ export interface Database {
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export class DatabaseLockedError extends Error {
-  constructor(dir: string) {
+  constructor(dir: string, holder: string | undefined) {
     super(
-      `The embedded database in ${dir} is in use by another xat process. ` +
+      `The embedded database in ${dir} is in use by another xat process${holder ? ` (${holder})` : ''}. ` +
         'Stop that process first, or point DATABASE_URL at a PostgreSQL server to run several.',
     );
     this.name = 'DatabaseLockedError';
@@ -52,22 +52,25 @@ export async function openPglite(
   dataDir: string | undefined,
   opts: { loadDataDir?: Blob } = {},
 ): Promise<Database & { client: PGlite }> {
-  let release: (() => Promise<void>) | undefined;
+  let release: (() => void) | undefined;
   let client: PGlite;
   if (dataDir === undefined) {
     client = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   } else {
     const dir = join(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
-    try {
-      release = await lockfile.lock(dir, { lockfilePath: join(dataDir, 'pgdata.lock'), stale: 15_000 });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ELOCKED') throw new DatabaseLockedError(dir);
-      throw err;
-    }
+    const lockFile = join(dataDir, 'pgdata.lock');
+    const lock = tryLockFile(lockFile);
+    if (!lock) throw new DatabaseLockedError(dir, describeHolder(lockFile));
+    release = lock.release;
     client = new PGlite(dir);
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (err) {
+    release?.();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     client,
@@ -79,7 +82,7 @@ export async function openPglite(
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
     async close() {
       await client.close();
-      await release?.();
+      release?.();
     },
   };
 }
