@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Collector, CollectorCreate, LoadTest, MetricSample, MetricsBatch, Register } from '@xat/contracts';
-import { call, ROOT, type XatServer } from './harness.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Collector, CollectorCreate, LoadTest, MetricsBatch, Register } from '@xat/contracts';
+import { daySamples } from './day-samples.ts';
+import { call, type XatServer } from './harness.ts';
+
+// Everything the browser tests and the screenshots look at, written through the real API. Any refusal throws: a
+// seed that fails fails the tests, it never turns them into skips or into figures written here instead.
 
 export interface SeededServer {
   collector: Collector;
@@ -14,14 +17,20 @@ export interface Seeded {
   azure: SeededServer;
   oci: SeededServer;
   pending: SeededServer;
+  awsApi: SeededServer;
   viewer: { username: string; password: string };
-  /** Why chart data could not be seeded (the metrics ingest answered this), or undefined when it was. */
-  metricsUnavailable: string | undefined;
-  /** Work units per level (10 … 100 %) of the seeded load tests. */
+  /** Work units per level (10 … 100 %) of the perfcpumeasure fixtures the pcc runs are scaled from. */
   units: { azure: number[]; oci: number[] };
+  /** The stored runs as the server judged them: three valid of each, then oci's suspect and invalid ones. */
+  runs: { azure: LoadTest[]; oci: LoadTest[]; ociSuspect: LoadTest; ociInvalid: LoadTest; awsManual: LoadTest };
+  /** How many servers there are, and their vCPUs added up. */
+  fleet: { count: number; vcpus: number };
   /** The stretch left out of the seeded series, epoch seconds. */
   gap: { from: number; to: number };
 }
+
+/** Servers beyond the named ones, so the fleet spans pages: load-0 … load-119. */
+export const EXTRA_SERVERS = 120;
 
 async function ok<T>(reply: Promise<{ status: number; body: unknown; text: string }>, what: string): Promise<T> {
   const r = await reply;
@@ -29,104 +38,18 @@ async function ok<T>(reply: Promise<{ status: number; body: unknown; text: strin
   return r.body as T;
 }
 
-/** Units per level from a perfcpumeasure file of ../shared/fixtures, else the same figures written out. */
-function fixtureUnits(file: string, fallback: number[]): number[] {
-  const path = join(ROOT, '..', 'shared', 'fixtures', 'loadtest', file);
-  if (!existsSync(path)) return fallback;
+/** Units per level from a perfcpumeasure file of test/fixtures (copied from the shared fixtures; see its README). */
+function fixtureUnits(file: string): number[] {
   const byBusy = new Map<number, number>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  const text = readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8');
+  for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const { busy, units } = JSON.parse(line) as { busy: number; units: number };
     byBusy.set(busy, units);
   }
-  return [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((b) => byBusy.get(b) ?? 0);
-}
-
-/** A day of one-minute samples that look like a working server, minus a stretch 3 hours ago. */
-export function daySamples(
-  seed: number,
-  vcpus: number,
-  memKb: number,
-  gap: { from: number; to: number },
-  now: number,
-): MetricSample[] {
-  const samples: MetricSample[] = [];
-  let rnd = seed;
-  const noise = () => {
-    rnd = (rnd * 1103515245 + 12345) % 2147483648;
-    return rnd / 2147483648;
-  };
-  const start = now - 24 * 3600;
-  for (let t = start - (start % 60); t <= now; t += 60) {
-    if (t > gap.from && t < gap.to) continue;
-    const phase = (t % 86400) / 86400;
-    const load = 0.35 + 0.25 * Math.sin(phase * 2 * Math.PI * 3 + seed) + 0.1 * noise();
-    const user = Math.max(1, Math.min(85, load * 70));
-    const system = user * 0.22 + noise() * 2;
-    const iowait = noise() * 3;
-    const steal = seed % 2 ? noise() * 4 : noise() * 0.5;
-    const nice = noise() * 0.6;
-    const busy = user + system + iowait + steal + nice;
-    const used = memKb * (0.45 + 0.15 * load);
-    const cached = memKb * 0.25;
-    const buffers = memKb * 0.03;
-    const readBps = 2e6 * load + noise() * 5e5;
-    const writeBps = 4e6 * load + noise() * 8e5;
-    const rx = 6e6 * load + noise() * 1e6;
-    const tx = 3e6 * load + noise() * 5e5;
-    samples.push({
-      timestamp: t,
-      interval_seconds: 60,
-      host: {
-        cpu_user: user,
-        cpu_nice: nice,
-        cpu_system: system,
-        cpu_iowait: iowait,
-        cpu_steal: steal,
-        cpu_idle: 100 - busy,
-        cpu_busy: busy,
-        mem_free_kb: memKb - used - cached - buffers,
-        mem_available_kb: memKb - used,
-        mem_used_kb: used,
-        mem_used_pct: (used / memKb) * 100,
-        mem_buffers_kb: buffers,
-        mem_cached_kb: cached,
-        disk_read_bps: readBps,
-        disk_write_bps: writeBps,
-        disk_read_iops: readBps / 16384,
-        disk_write_iops: writeBps / 16384,
-        net_rx_bps: rx,
-        net_tx_bps: tx,
-        net_rx_pps: rx / 900,
-        net_tx_pps: tx / 900,
-      },
-      cpus: Array.from({ length: vcpus }, (_, cpu) => ({ cpu, user, system, idle: 100 - busy, busy })),
-      disks: [
-        {
-          name: 'sda',
-          read_bps: readBps,
-          write_bps: writeBps,
-          read_iops: readBps / 16384,
-          write_iops: writeBps / 16384,
-        },
-      ],
-      interfaces: [
-        { name: 'eth0', rx_bps: rx * 0.9, tx_bps: tx * 0.9, rx_pps: rx / 1000, tx_pps: tx / 1000 },
-        { name: 'eth1', rx_bps: rx * 0.1, tx_bps: tx * 0.1, rx_pps: rx / 9000, tx_pps: tx / 9000 },
-      ],
-      filesystems: [
-        {
-          mount_point: '/',
-          size_bytes: 64e9,
-          free_bytes: 30e9 - (t % 1000),
-          avail_bytes: 27e9,
-          used_pct: 53 + 2 * load,
-        },
-        { mount_point: '/data', size_bytes: 256e9, free_bytes: 200e9, avail_bytes: 190e9, used_pct: 22 + load },
-      ],
-    });
-  }
-  return samples;
+  const units = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((b) => byBusy.get(b));
+  if (units.some((u) => u === undefined)) throw new Error(`fixtures/${file} lacks a level`);
+  return units as number[];
 }
 
 async function addServer(
@@ -151,13 +74,78 @@ async function addServer(
   return { collector, apiKey: created.api_key };
 }
 
-const unitsBody = (collector: string, units: number[], notes: string) => ({
-  collector,
-  notes,
-  ...Object.fromEntries(units.map((u, i) => [`units_${(i + 1) * 10}pct`, u])),
-});
+interface Disturbance {
+  level: number;
+  other?: number;
+  steal?: number;
+}
 
-/** Servers, specs, load tests, metrics, a benchmark and a viewer — everything the browser tests look at. */
+/**
+ * A run as pcc uploads it: units per level and, in `details`, how each level was measured. Undisturbed levels
+ * reach their target and see little other load or steal, so the server judges the run valid; a disturbance puts
+ * other load or steal on a level past the judge's limits.
+ */
+function pccRun(
+  s: SeededServer,
+  units: readonly number[],
+  at: { startedAt: number; series: { id: string; index: number; count: number } },
+  disturb: Disturbance[] = [],
+) {
+  const cpus = s.collector.vcpus ?? 2;
+  const levels = units.map((work_units, i) => {
+    const utilization = (i + 1) * 10;
+    const d = disturb.find((x) => x.level === utilization);
+    return {
+      utilization,
+      work_units,
+      achieved_utilization: utilization - 0.4,
+      other_utilization: d?.other ?? 0.6,
+      steal_pct: d?.steal ?? 0.1,
+      throttled_pct: 0,
+      freq_mhz: 2445,
+      seconds: 8,
+    };
+  });
+  return {
+    collector: s.collector.id,
+    series_id: at.series.id,
+    notes: `pcc load test, run ${at.series.index + 1} of ${at.series.count}`,
+    ...Object.fromEntries(units.map((u, i) => [`units_${(i + 1) * 10}pct`, u])),
+    details: {
+      tool: 'pcc',
+      pcc_version: '0.4.0',
+      level_seconds: 10,
+      vcpus: cpus,
+      effective_cpus: cpus,
+      levels,
+      background_busy: 1.5,
+      speed_change_pct: 0.4,
+      series: at.series,
+      started_at: new Date(at.startedAt * 1000).toISOString(),
+    },
+  };
+}
+
+/** The pages are tested on runs judged as intended: a judge that disagrees stops the seed, saying why. */
+function expectJudged(runs: readonly LoadTest[], validity: LoadTest['validity']): void {
+  for (const r of runs)
+    if (r.validity !== validity)
+      throw new Error(
+        `the server judged a seeded run ${r.validity}, not ${validity}: ${r.validity_reasons.map((x) => x.message).join(' ') || 'no reasons'}`,
+      );
+}
+
+const scaled = (units: readonly number[], factor: number) => units.map((u) => Math.round(u * factor));
+
+/** Posts the runs one after another (their order is their age) and returns them as stored and judged. */
+async function postRuns(server: XatServer, token: string, bodies: unknown[]): Promise<LoadTest[]> {
+  const stored: LoadTest[] = [];
+  for (const body of bodies)
+    stored.push(await ok<LoadTest>(call(server, 'POST', '/api/v1/loadtest/', { token, body }), 'post load test'));
+  return stored;
+}
+
+/** Servers, specs, judged load tests, a day of metrics, a benchmark, a viewer and a fleet of more servers. */
 export async function seed(server: XatServer): Promise<Seeded> {
   const { access: token } = await ok<{ access: string }>(
     call(server, 'POST', '/api/v1/auth/token/', { body: server.admin }),
@@ -176,6 +164,7 @@ export async function seed(server: XatServer): Promise<Seeded> {
       processor_brand: 'amd',
       processor_model: 'AMD EPYC 7763',
       vcpus: 4,
+      effective_cpus: 4,
       memory_gib: 16,
       storage_gib: 128,
       storage_type: 'ssd',
@@ -194,13 +183,13 @@ export async function seed(server: XatServer): Promise<Seeded> {
       processor_brand: 'amd',
       processor_model: 'AMD EPYC 7J13',
       vcpus: 2,
+      effective_cpus: 2,
       memory_gib: 8,
       storage_gib: 50,
       storage_type: 'block',
     },
   );
   const pending = await addServer(server, token, { name: 'aws-db-01', vm_brand: 'aws', hourly_cost: 0.096 });
-  // More of a fleet, so the list looks like one.
   await addServer(
     server,
     token,
@@ -217,7 +206,7 @@ export async function seed(server: XatServer): Promise<Seeded> {
       storage_type: 'ssd',
     },
   );
-  await addServer(
+  const awsApi = await addServer(
     server,
     token,
     { name: 'aws-api-02', description: 'm6i.large', vm_brand: 'aws', hourly_cost: 0.096 },
@@ -249,25 +238,62 @@ export async function seed(server: XatServer): Promise<Seeded> {
       storage_type: 'nvme',
     },
   );
+  // A fleet past one page of the list: ten at a time.
+  for (let i = 0; i < EXTRA_SERVERS; i += 10)
+    await Promise.all(
+      Array.from({ length: Math.min(10, EXTRA_SERVERS - i) }, (_, k) =>
+        ok(
+          call(server, 'POST', '/api/v1/collectors/', {
+            token,
+            body: { name: `load-${i + k}`, vm_brand: 'other', vcpus: 2 },
+          }),
+          `create load-${i + k}`,
+        ),
+      ),
+    );
 
+  const now = Math.floor(Date.now() / 1000);
   const units = {
-    azure: fixtureUnits('azure-4vcpu-training.ndjson', [28, 54, 82, 110, 136, 164, 192, 220, 246, 274]),
-    oci: fixtureUnits('oci-2vcpu-training.ndjson', [18, 36, 54, 72, 92, 110, 128, 146, 164, 182]),
+    azure: fixtureUnits('azure-4vcpu-training.ndjson'),
+    oci: fixtureUnits('oci-2vcpu-training.ndjson'),
   };
-  await ok<LoadTest>(
+  // Two hours ago, ten minutes apart: inside the CPU chart's last 24 hours, clear of the gap 3 hours ago.
+  const start = (k: number) => now - 2 * 3600 + k * 600;
+  const azureSeries = { id: randomUUID(), count: 3 };
+  const azureRuns = await postRuns(
+    server,
+    token,
+    [0.96, 1, 1.04].map((f, index) =>
+      pccRun(azure, scaled(units.azure, f), { startedAt: start(index), series: { ...azureSeries, index } }),
+    ),
+  );
+  const ociSeries = { id: randomUUID(), count: 5 };
+  const at = (index: number) => ({ startedAt: start(3 + index), series: { ...ociSeries, index } });
+  const ociRuns = await postRuns(server, token, [
+    ...[0.95, 1, 1.05].map((f, index) => pccRun(oci, scaled(units.oci, f), at(index))),
+    pccRun(oci, scaled(units.oci, 0.8), at(3), [
+      { level: 70, other: 8.2 },
+      { level: 80, other: 9.4 },
+    ]),
+    pccRun(oci, scaled(units.oci, 0.7), at(4), [{ level: 90, steal: 12.5 }]),
+  ]);
+  const [ociSuspect, ociInvalid] = ociRuns.slice(3) as [LoadTest, LoadTest];
+  expectJudged([...azureRuns, ...ociRuns.slice(0, 3)], 'valid');
+  expectJudged([ociSuspect], 'suspect');
+  expectJudged([ociInvalid], 'invalid');
+  // Typed in: nothing says how it was measured, so it is suspect and the server has no valid run.
+  const awsManual = await ok<LoadTest>(
     call(server, 'POST', '/api/v1/loadtest/', {
       token,
-      body: unitsBody(azure.collector.id, units.azure, 'perfcpumeasure, 4 vCPU'),
+      body: {
+        collector: awsApi.collector.id,
+        notes: 'typed in from a spreadsheet',
+        ...Object.fromEntries(scaled(units.oci, 1.1).map((u, i) => [`units_${(i + 1) * 10}pct`, u])),
+      },
     }),
-    'load test azure',
+    'manual load test',
   );
-  await ok<LoadTest>(
-    call(server, 'POST', '/api/v1/loadtest/', {
-      token,
-      body: unitsBody(oci.collector.id, units.oci, 'perfcpumeasure, 2 vCPU'),
-    }),
-    'load test oci',
-  );
+
   await ok(
     call(server, 'POST', '/api/v1/benchmarks/', {
       token,
@@ -289,30 +315,28 @@ export async function seed(server: XatServer): Promise<Seeded> {
   const viewer = { username: 'vera', password: `viewer-${randomBytes(6).toString('hex')}` };
   await ok(call(server, 'POST', '/api/v1/users/', { token, body: { ...viewer, role: 'viewer' } }), 'viewer');
 
-  const now = Math.floor(Date.now() / 1000);
   const gap = { from: now - 3 * 3600 - 20 * 60, to: now - 3 * 3600 + 25 * 60 };
-  let metricsUnavailable: string | undefined;
   for (const [i, s] of [azure, oci].entries()) {
     const batch: MetricsBatch = {
       batch_id: `e2e${randomBytes(8).toString('hex')}`,
       collector_time: now,
       samples: daySamples(i + 1, s.collector.vcpus ?? 2, (s.collector.memory_gib ?? 8) * 1024 * 1024, gap, now),
     };
-    const r = await call(server, 'POST', '/api/v1/metrics/', { apiKey: s.apiKey, body: batch });
-    if (r.status >= 300) {
-      metricsUnavailable = `POST /api/v1/metrics/ answered ${r.status}: ${r.text.slice(0, 200)}`;
-      break;
-    }
-  }
-  if (!metricsUnavailable) {
-    const q = await call(
-      server,
-      'GET',
-      `/api/v1/collectors/${azure.collector.id}/metrics/?from=${now - 3600}&to=${now}`,
-      { token },
+    await ok(
+      call(server, 'POST', '/api/v1/metrics/', { apiKey: s.apiKey, body: batch }),
+      `metrics of ${s.collector.name}`,
     );
-    if (q.status !== 200)
-      metricsUnavailable = `GET /api/v1/collectors/<id>/metrics/ answered ${q.status}: ${q.text.slice(0, 200)}`;
   }
-  return { token, azure, oci, pending, viewer, metricsUnavailable, gap, units };
+  return {
+    token,
+    azure,
+    oci,
+    pending,
+    awsApi,
+    viewer,
+    units,
+    runs: { azure: azureRuns, oci: ociRuns.slice(0, 3), ociSuspect, ociInvalid, awsManual },
+    fleet: { count: 6 + EXTRA_SERVERS, vcpus: 4 + 2 + 8 + 2 + 64 + 2 * EXTRA_SERVERS },
+    gap,
+  };
 }

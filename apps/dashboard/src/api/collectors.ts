@@ -25,9 +25,10 @@ export function useCollectors(filter: CollectorFilter = {}) {
   return useQuery(`collectors:${path}`, (signal) => api<Page<Collector>>(path, { signal }), { refreshMs: 30_000 });
 }
 
-/** `GET /api/v1/collectors/summary/` — the whole fleet's totals, whatever page the list shows. */
-export function useFleetSummary() {
-  return useQuery('collectors:summary', (signal) => api<FleetSummary>('/api/v1/collectors/summary/', { signal }), {
+/** `GET /api/v1/collectors/summary/` — totals of every server the filters match, whatever page the list shows. */
+export function useFleetSummary(filter: Pick<CollectorFilter, 'search' | 'status'> = {}) {
+  const path = `/api/v1/collectors/summary/${query({ search: filter.search, status: filter.status })}`;
+  return useQuery(`collectors:summary:${path}`, (signal) => api<FleetSummary>(path, { signal }), {
     refreshMs: 30_000,
   });
 }

@@ -21,7 +21,10 @@ interface Props {
   onChange: (choice: RunChoice) => void;
 }
 
-/** Which runs each server is judged by: a set for all, the doubtful runs to include, or runs picked by hand. */
+/**
+ * Which runs each server is judged by: a set for all, the doubtful runs to include, or runs picked by hand (which
+ * the API takes instead of the set, for every server).
+ */
 export function CompareRuns({ servers, choice, onChange }: Props) {
   const toggleInclude = (kind: IncludeKind, on: boolean) =>
     onChange({
@@ -57,6 +60,15 @@ export function CompareRuns({ servers, choice, onChange }: Props) {
         </div>
       </div>
       <div className="card-body stack" style={{ gap: 6 }}>
+        {choice.runIds.length > 0 && (
+          <div className="alert info" role="status">
+            {choice.runIds.length} {choice.runIds.length === 1 ? 'run' : 'runs'} picked by hand: they replace the run
+            set for every server, so pick runs of each.{' '}
+            <button type="button" className="small" onClick={() => onChange({ ...choice, runIds: [] })}>
+              Use the run set again
+            </button>
+          </div>
+        )}
         {servers.map((s, i) => (
           <ServerRuns key={s.id} server={s} index={i} choice={choice} onChange={onChange} />
         ))}
@@ -110,15 +122,6 @@ function ServerRuns({
             </label>
           ))}
         </div>
-      )}
-      {picked.length > 0 && (
-        <button
-          type="button"
-          className="small"
-          onClick={() => onChange({ ...choice, runIds: choice.runIds.filter((id) => !own.has(id)) })}
-        >
-          Use the run set for {server.name}
-        </button>
       )}
     </details>
   );

@@ -48,7 +48,11 @@ export function ComparePage() {
             <ServerPicker
               chosen={chosen.data ?? []}
               selected={ids}
-              onChange={(next) => setSearch({ ids: next.join(',') || undefined })}
+              // Hand-picked runs belong to the servers they were picked for: other servers start without.
+              onChange={(next) => {
+                const same = next.length === ids.length && next.every((id) => ids.includes(id));
+                setSearch({ ids: next.join(',') || undefined, ...(same ? {} : { runs: undefined }) });
+              }}
             />
           )}
         </div>

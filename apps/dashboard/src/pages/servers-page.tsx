@@ -50,13 +50,13 @@ export function ServersPage() {
   }, [text, q]);
 
   const list = useCollectors({ search: q, status, page, ordering: orderingParam(ordering), pageSize: PAGE_SIZE });
-  const summary = useFleetSummary();
+  const summary = useFleetSummary({ search: q, status });
   const rows = list.data?.results ?? [];
   const pages = Math.max(1, Math.ceil((list.data?.count ?? 0) / PAGE_SIZE));
   const filtered = q !== '' || status !== '';
   const toggle = (id: string) =>
     setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= 10 ? s : [...s, id]));
-  // The whole fleet's totals, from the server: never the sum of the page on screen.
+  // Totals of every server that matches, from the server: never the sum of the page on screen.
   const f = summary.data;
   const fleet: [string, string][] = f
     ? [
@@ -101,7 +101,7 @@ export function ServersPage() {
         <ErrorMessage message={`The fleet's totals could not be loaded: ${summary.error.message}`} />
       )}
       {f && f.count > 0 && (
-        <section className="stats" aria-label="Fleet totals">
+        <section className="stats" aria-label={filtered ? 'Totals of the servers that match' : 'Fleet totals'}>
           {fleet.map(([label, value]) => (
             <div key={label} className="card stat">
               <div className="label">{label}</div>
