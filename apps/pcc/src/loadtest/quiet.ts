@@ -9,7 +9,7 @@ import type { Clock, CpuReader } from './controller.ts';
 export interface QuietOptions {
   /** Busy share (100 − idle of /proc/stat) the machine must be under, %. */
   limitPct: number;
-  /** How long to wait at most; at least one look of `lookMs` is always taken. */
+  /** How long to wait: looks go on until this much time has passed (at least one look of `lookMs` is taken). */
   maxMs: number;
   /** One look: the busy share over this long; default 1 s. */
   lookMs?: number;
@@ -40,8 +40,8 @@ export async function waitForQuiet(read: CpuReader, clock: Clock, o: QuietOption
     before = now;
     const waitedMs = clock.now() - start;
     if (busyPct < o.limitPct) return { quiet: true, busyPct, waitedMs };
-    // Another look only if it ends within the bound.
-    if (waitedMs + lookMs > o.maxMs) return { quiet: false, busyPct, waitedMs };
+    // Looks go on while the bound is not reached: the wait ends at most one look past it.
+    if (waitedMs >= o.maxMs) return { quiet: false, busyPct, waitedMs };
     // The first busy look is reported at once, then one line every reportMs.
     if (reported === undefined || clock.now() - reported >= reportMs) {
       reported = clock.now();
