@@ -100,7 +100,11 @@ describe('sign-in limits are shared by every server process', () => {
     try {
       const keys = await redis.keys(`xat:login:*${t.id}*`);
       expect(keys.sort()).toEqual(
-        [`xat:login:ip:${t.id}|10.2.0.3`, `xat:login:tenant:${t.id}`, `xat:login:user:${t.id}|10.2.0.3|${username}`].sort(),
+        [
+          `xat:login:ip:${t.id}|10.2.0.3`,
+          `xat:login:tenant:${t.id}`,
+          `xat:login:user:${t.id}|10.2.0.3|${username}`,
+        ].sort(),
       );
       expect(Number(await redis.get(`xat:login:user:${t.id}|10.2.0.3|${username}`))).toBeGreaterThanOrEqual(5);
     } finally {

@@ -48,7 +48,9 @@ describe('the password policy', () => {
       'This password is too easy to guess: it repeats a character.',
     ]);
     expect(await checkPassword('98765432109876')).toContain('This password is entirely numeric.');
-    expect(await checkPassword('abcdefghijklmnop')).toEqual(['This password is too easy to guess: it is a sequence such as abcd or 1234.']);
+    expect(await checkPassword('abcdefghijklmnop')).toEqual([
+      'This password is too easy to guess: it is a sequence such as abcd or 1234.',
+    ]);
     // Long and random-looking, but built on the user's own name or email.
     expect(await checkPassword('grace.hopper1906', { username: 'grace.hopper' })).toEqual([
       'The password is too similar to the username or email.',
@@ -89,7 +91,11 @@ describe('every way a password is set follows it, naming the field', () => {
     const { database } = await getApp();
     const username = `u-${randomUUID().slice(0, 8)}`;
     const user = await createUser(database.db, t.id, { username, password: PASSWORD });
-    const reset = await t.request({ method: 'PATCH', url: `/api/v1/users/${user.id}/`, payload: { password: 'changeme' } });
+    const reset = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${user.id}/`,
+      payload: { password: 'changeme' },
+    });
     expect(reset.statusCode).toBe(400);
     expect(reset.json()).toEqual({ password: expect.arrayContaining(['This password is too common.']) });
 

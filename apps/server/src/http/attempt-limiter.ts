@@ -69,5 +69,7 @@ export function createAttemptLimiter<Scope extends string>(
 export function clientNetwork(ip: string): string {
   if (!ipaddr.isValid(ip)) return ip;
   const addr = ipaddr.process(ip);
-  return addr.kind() === 'ipv6' ? `${ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/64`).toString()}/64` : addr.toString();
+  return addr.kind() === 'ipv6'
+    ? `${ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/64`).toString()}/64`
+    : addr.toString();
 }
