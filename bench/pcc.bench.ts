@@ -3,8 +3,8 @@
  * 1. pcc run at the 10 s interval for 10 minutes (BENCH_QUICK=1: 2 minutes) — CPU % and RSS from /proc/<pid>, side by
  *    side with Debian's prometheus-node-exporter scraped every 10 s, and a bare `node -e 'setInterval(()=>{},1e9)'`;
  * 2. pcc loadtest three times (10 s per level; BENCH_QUICK=1: 3 s) — the load's own share of the machine against the
- *    target per level, the machine's busy share beside it, and the coefficient of variation of the work units over the
- *    three runs;
+ *    target per level, the machine's busy share beside it, the coefficient of variation of the work units over the
+ *    three runs, and each run's verdict (pcc's judge, the one the server applies) with its reasons' codes;
  * 3. the control for 2: the host's own steadiness — the work unit flat out on every vCPU, the agent's WebAssembly pool
  *    and the same unit in C (bench/native/unit.c) in alternate windows, so that a spread of the load test's units can be
  *    told apart from a spread of the machine's speed.
@@ -182,6 +182,8 @@ interface LevelRow {
   work_units: number;
   achieved_utilization: number;
   machine_utilization: number;
+  /** Other processes' share of the machine (pcc ≥ the verdicts issue; older JSON lacks it). */
+  other_utilization?: number;
   seconds: number;
 }
 
@@ -214,36 +216,58 @@ type LoadTestRun = {
   levels: LevelRow[];
   calibration_units_per_vcpu: number;
   vcpus: number;
+  effective_cpus?: number;
   background_busy: number;
   speed_change_pct?: number;
+  validity: 'valid' | 'suspect' | 'invalid';
+  validity_reasons: { code: string; level: number | null }[];
 };
 
 /** Most points of the machine that were not the load in any level below 100 % (other processes and pcc's main thread). */
 const interference = (run: LoadTestRun) =>
   Math.max(
     0,
-    ...run.levels.filter((l) => l.utilization < 100).map((l) => l.machine_utilization - l.achieved_utilization),
+    ...run.levels
+      .filter((l) => l.utilization < 100)
+      .map((l) => l.other_utilization ?? l.machine_utilization - l.achieved_utilization),
   );
+/** A run's verdict and its reasons' codes (with the level they concern), e.g. "suspect (other_load@40, speed_change)". */
+const verdictOf = (run: LoadTestRun) => {
+  const codes = run.validity_reasons.map((r) => (r.level === null ? r.code : `${r.code}@${r.level}`));
+  return codes.length > 0 ? `${run.validity} (${codes.join(', ')})` : run.validity;
+};
 /** A run during which other processes took more than this is set aside (and said so), and another one is made. */
 const MAX_INTERFERENCE = 5;
 
 async function runLoadTests() {
   const runs: LoadTestRun[] = [];
   const setAside: number[] = [];
+  /** Verdicts of the runs set aside, to be told beside the kept ones. */
+  const setAsideVerdicts: string[] = [];
+  let refused = 0;
   for (let tries = 0; runs.length < 3 && tries < 6; tries++) {
     await waitForQuiet();
-    const out = execFileSync(
+    // pcc waits for a quiet machine itself (exit 4 when it never is) and exits 3 for an invalid run: both are results.
+    const child = spawnSync(
       process.execPath,
       [BUNDLE, 'loadtest', '--json', '--no-upload', '--level-seconds', String(LEVEL_SECONDS)],
       { env: { ...process.env, PCC_CONFIG: CONFIG }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    const run = JSON.parse(out) as LoadTestRun;
+    if (child.status === 4) {
+      refused++;
+      console.log('pcc refused to start: the machine never became quiet within its wait');
+      continue;
+    }
+    if (child.status !== 0 && child.status !== 3) throw new Error(`pcc loadtest exited ${child.status}`);
+    const run = JSON.parse(child.stdout) as LoadTestRun;
+    console.log(`run verdict: ${verdictOf(run)}`);
     if (interference(run) > MAX_INTERFERENCE && tries < 5) {
       setAside.push(interference(run));
+      setAsideVerdicts.push(verdictOf(run));
       console.log(`other processes took up to ${interference(run).toFixed(2)} points of the machine: run set aside`);
     } else runs.push(run);
   }
-  return { runs, setAside };
+  return { runs, setAside, setAsideVerdicts, refused };
 }
 
 /** Windows of the steadiness control: pairs of (agent pool, C program), each window this long. */
@@ -302,6 +326,12 @@ const cv = (xs: number[]) => {
   return { mean, cvPct: mean > 0 ? (sd / mean) * 100 : 0 };
 };
 const f = (n: number, d = 2) => n.toFixed(d);
+/** The codes of a run's reasons that concern one level, or "—". */
+const levelCodes = (run: LoadTestRun, level: number) =>
+  run.validity_reasons
+    .filter((r) => r.level === level)
+    .map((r) => r.code)
+    .join(', ') || '—';
 
 export async function benchPcc(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'apps/pcc/scripts/build.mjs')], { stdio: 'inherit' });
@@ -370,14 +400,16 @@ load's share (**achieved**) and the machine's busy share (100 − idle of \`/pro
 other processes) are counted over the remaining ${f(windowS, 1)} s. 100 % is flat out, measured. Units per second are
 measured and not rounded (the upload rounds them to whole units); each run is its own process, nothing is carried over.
 
-${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 2)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}), each replaced by a new run while tries were left (6 at most)`}; the ${load.runs.length} runs below are all the runs kept.
+${load.setAside.length === 0 ? 'No run was set aside' : `${load.setAside.length} run(s) set aside because other processes took up to ${load.setAside.map((x) => f(x, 2)).join(', ')} points of the machine during a level (more than ${MAX_INTERFERENCE}; verdicts: ${load.setAsideVerdicts.join('; ')}), each replaced by a new run while tries were left (6 at most)`}${load.refused > 0 ? `; pcc refused to start ${load.refused} time(s), the machine never quiet within its wait` : ''}; the ${load.runs.length} runs below are all the runs kept.
+
+Verdicts of the kept runs (pcc's judge, the one the server applies; reasons' codes @ level): ${load.runs.map((r, i) => `run ${i + 1} ${verdictOf(r)}`).join('; ')}.
 
 Work unit flat out: ${perCore.map((p) => f(p, 1)).join(', ')} units/s per vCPU (calibration of each run); the machine's
 own load before each run (other processes): ${load.runs.map((r) => f(r.background_busy, 1)).join(', ')} % busy.
 
-| target % | units/s (mean of ${load.runs.length}) | CV % | achieved % (load's share; runs ${runNumbers}) | worst deviation (points) | machine busy % (runs ${runNumbers}) |
-|---:|---:|---:|---|---:|---|
-${rows.map((r) => `| ${r.u} | ${f(r.units.mean, 1)} | ${f(r.units.cvPct)} | ${r.achieved.map((x) => f(x)).join(', ')} | ${f(r.worst)} | ${r.machine.map((x) => f(x)).join(', ')} |`).join('\n')}
+| target % | units/s (mean of ${load.runs.length}) | CV % | achieved % (load's share; runs ${runNumbers}) | worst deviation (points) | machine busy % (runs ${runNumbers}) | verdict reasons here (runs ${runNumbers}) |
+|---:|---:|---:|---|---:|---|---|
+${rows.map((r) => `| ${r.u} | ${f(r.units.mean, 1)} | ${f(r.units.cvPct)} | ${r.achieved.map((x) => f(x)).join(', ')} | ${f(r.worst)} | ${r.machine.map((x) => f(x)).join(', ')} | ${load.runs.map((run) => levelCodes(run, r.u)).join('; ')} |`).join('\n')}
 
 Targets: achieved within ±1 point at every level 10–90 % → worst ${f(maxDev)} ${maxDev <= 1 ? '**met**' : '**missed**'} (100 % is measured flat out);
 work-unit CV over 3 runs < 1 % → worst level (over ${load.runs.length} runs) ${f(maxCv)} % ${maxCv < 1 ? '**met**' : '**missed**'}${
@@ -404,7 +436,9 @@ ${
   pairRatio
     ? `Agent ÷ C within each pair (windows seconds apart): CV ${f(pairRatio.cvPct)} %. When the C program's speed moves as much as the agent's, it is the host's speed that moves (its clock, other tenants of the physical cores), and no load test run on it can repeat more closely than that.`
     : 'Without the C control, the agent pool alone shows the host and the agent together.'
-}`;
+}
+
+Beside this control, the load test's own verdicts: ${load.runs.map((r, i) => `run ${i + 1} ${r.validity}`).join(', ')} (units at 100 % CV ${f(rows.find((r) => r.u === 100)?.units.cvPct ?? Number.NaN)} %, host control CV ${f(hostCv)} %).`;
   console.log(md);
   writeSection('pcc', md);
 }
