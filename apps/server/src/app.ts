@@ -19,8 +19,9 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { createGuards, type Guards } from './http/auth.ts';
 import { registerErrorHandler } from './http/errors.ts';
+import { registerJsonBodyParser } from './http/json-body.ts';
 import { registerServerMetrics } from './http/metrics.ts';
-import { createTenantResolver } from './http/tenant.ts';
+import { registerTenantResolution } from './http/tenant.ts';
 import { agentRoutes } from './modules/agent/agent.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
@@ -114,6 +115,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   registerErrorHandler(app);
+  registerJsonBodyParser(app);
 
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
   await app.register(cors, {
@@ -146,17 +148,10 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerServerMetrics(app);
 
-  const resolveTenant = createTenantResolver(database.db, {
-    allowedHosts: config.allowedHosts,
-    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-  });
   app.decorateRequest('tenant');
   app.decorateRequest('principal');
   app.decorateRequest('agent');
-  app.addHook('onRequest', async (request) => {
-    const path = request.url;
-    if (path.startsWith('/api/v1/') || path.startsWith('/v1/')) request.tenant = await resolveTenant(request);
-  });
+  registerTenantResolution(app, database.db, config);
 
   configureIngestFor(database);
   const deps: Deps = { config, database, db: database.db, guards: createGuards(app, database.db) };

@@ -3,7 +3,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ensureTenant } from '../src/modules/tenants/tenants.queries.ts';
-import { createCollector, createTestTenant, openTestDatabase, testConfig } from './helpers.ts';
+import { createUser } from '../src/modules/users/users.service.ts';
+import { createCollector, createTestTenant, getApp, openTestDatabase, PASSWORD, testConfig } from './helpers.ts';
 
 /** An error body a DRF client can show: `{detail, code}`, never a stack trace. */
 function expectErrorBody(res: LightMyRequestResponse, status: number, code?: string) {
@@ -268,5 +269,82 @@ describe('bad input never causes a 500', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/** `{"a": … {"a": 1} …}` nested `levels` deep. */
+const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+/** A multipart body whose closing boundary never comes. */
+const UNCLOSED_MULTIPART =
+  '--x\r\nContent-Disposition: form-data; name="file"; filename="run.csv"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2';
+
+describe('hostile bodies and paths answer 4xx JSON, never 500', () => {
+  it('refuses a body nested deeper than the limit naming the field, and takes a deep but sane one', async () => {
+    const t = await createTestTenant();
+    const collector = await createCollector(t);
+    const post = (url: string, body: string) =>
+      t.request({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/json' } });
+    const deep = await post('/api/v1/loadtest/', `{"collector": "${collector.id}", "details": ${nested(10_000)}}`);
+    expect(deep.statusCode, deep.body).toBe(400);
+    expect(deep.json()).toEqual({ details: ['Nested deeper than 64 levels.'] });
+    const list = await post('/api/v1/collectors/', `{"name": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(list.json()).toEqual({ name: ['Nested deeper than 64 levels.'] });
+    const array = await post(
+      '/api/v1/collectors/',
+      nested(1_000)
+        .replace(/^\{"a":/, '[')
+        .replace(/\}$/, ']'),
+    );
+    expect(array.json()).toEqual({ non_field_errors: ['Nested deeper than 64 levels.'] });
+    const sane = await post('/api/v1/loadtest/', `{"collector": "${collector.id}", "details": ${nested(50)}}`);
+    expect(sane.statusCode, sane.body).toBe(201);
+  });
+
+  it('answers a multipart body whose boundary never closes with 400', async () => {
+    const t = await createTestTenant();
+    const collector = await createCollector(t);
+    for (const url of [`/api/v1/collectors/${collector.id}/data/`, '/api/v1/loadtest/import/']) {
+      const res = await t.request({
+        method: 'POST',
+        url,
+        payload: UNCLOSED_MULTIPART,
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      });
+      expectErrorBody(res, 400, 'parse_error');
+      expect(res.json().detail, url).toMatch(/multipart/i);
+    }
+  });
+
+  it('looks the tenant up for a percent-encoded API path: unknown hosts 404, known ones as the plain path', async () => {
+    const t = await createTestTenant();
+    const { database } = await getApp();
+    await createUser(database.db, t.id, { username: 'encoded', password: PASSWORD, role: 'viewer' });
+    const signIn = (url: string, host: string, password = PASSWORD) =>
+      t.app.inject({ method: 'POST', url, headers: { host }, payload: { username: 'encoded', password } });
+    for (const url of ['/%61pi/v1/auth/token/', '/api/%761/auth/token/', '/%61%70%69/v1/auth/token/']) {
+      for (const host of [`nobody-${randomUUID().slice(0, 8)}.test`, '10.1.2.3', '']) {
+        const res = await signIn(url, host);
+        expectErrorBody(res, 404, 'unknown_host');
+      }
+      expect((await signIn(url, t.host)).statusCode, url).toBe(200);
+    }
+    expectErrorBody(await signIn('/%61pi/v1/auth/token/', t.host, 'wrong-password'), 401);
+    const token = await t.token('viewer');
+    const other = await createTestTenant();
+    const mine = await t.app.inject({
+      method: 'GET',
+      url: '/%61pi/v1/collectors/',
+      headers: { host: t.host, authorization: `Bearer ${token}` },
+    });
+    expect(mine.statusCode).toBe(200);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: '/%61pi/v1/collectors/',
+      headers: { host: other.host, authorization: `Bearer ${token}` },
+    });
+    expect(theirs.statusCode).toBe(401);
+    const trickle = await t.app.inject({ method: 'POST', url: '/%761/trickle', headers: { host: 'nobody.test' } });
+    expectErrorBody(trickle, 404, 'unknown_host');
   });
 });

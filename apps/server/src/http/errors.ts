@@ -147,6 +147,13 @@ function isDataException(err: unknown): boolean {
   return false;
 }
 
+/**
+ * busboy's complaints about a malformed multipart body (a boundary that never closes, a broken part header). It gives
+ * them no code; @fastify/multipart itself tells them apart by this same text.
+ */
+const MALFORMED_MULTIPART =
+  /^(Unexpected end of multipart data|Malformed part header|Multipart: Boundary not found|\w+ terminated early due to unexpected end of multipart data)$/;
+
 /** The one error handler. Register it before any route: Fastify applies it only to routes registered later. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: SchemaIssue[] }, request, reply) => {
@@ -161,6 +168,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.warn({ err: error }, 'database unavailable');
       const answer = databaseUnavailable();
       return reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
+    }
+    if (/^multipart\//i.test(request.headers['content-type'] ?? '') && MALFORMED_MULTIPART.test(error.message)) {
+      return reply.code(400).send({ detail: `Malformed multipart body: ${error.message}.`, code: 'parse_error' });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { DEFAULT_DOMAINS, findTenantByDomain, type Tenant } from '../modules/tenants/tenants.queries.ts';
 import { ApiError } from './errors.ts';
@@ -39,4 +39,40 @@ export function createTenantResolver(db: Db, opts: { allowedHosts: readonly stri
       throw new ApiError(404, { detail: `No tenant serves the host "${host}".`, code: 'unknown_host' });
     return tenant;
   };
+}
+
+/** The paths served for a tenant: the API and the original pcc's protocol. */
+const TENANT_PREFIXES = ['/api/v1/', '/v1/'];
+
+/**
+ * Whether a request is served for a tenant, decided on the route it reached (the router matches the decoded path,
+ * so `/%61pi/v1/…` reaches an API route too) or, when no API route matched, on its decoded path.
+ */
+function servesTenant(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  if (route && TENANT_PREFIXES.some((p) => route.startsWith(p))) return true;
+  const raw = request.url.split('?')[0] ?? '';
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    return true; // undecodable: looked up like an API path, so an unknown host still answers 404
+  }
+  return TENANT_PREFIXES.some((p) => path.startsWith(p));
+}
+
+/** Resolves `request.tenant` before anything else for every tenant path; returns the resolver for other uses. */
+export function registerTenantResolution(
+  app: FastifyInstance,
+  db: Db,
+  opts: { allowedHosts: readonly string[]; publicUrl?: string | undefined },
+) {
+  const resolveTenant = createTenantResolver(db, {
+    allowedHosts: opts.allowedHosts,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+  });
+  app.addHook('onRequest', async (request) => {
+    if (servesTenant(request)) request.tenant = await resolveTenant(request);
+  });
+  return resolveTenant;
 }
