@@ -237,7 +237,7 @@ describe('compare with statistics', () => {
     expect(stranger).toEqual({ collector_id: a.id, error: 'Collector not found' });
 
     const eleven = Array.from({ length: 11 }, () => randomUUID()).join(',');
-    for (const [query, field] of [
+    const cases: [string, string][] = [
       ['', 'collector_ids'],
       [`collector_ids=${a.id}`, 'collector_ids'],
       [`collector_ids=${eleven}`, 'collector_ids'],
@@ -246,7 +246,8 @@ describe('compare with statistics', () => {
       [`${ids(a, b)}&include=valid`, 'include'],
       [`${ids(a, b)}&run_ids=x`, 'run_ids'],
       [`${ids(a, b)}&run_ids=`, 'run_ids'],
-    ]) {
+    ];
+    for (const [query, field] of cases) {
       const res = await get(t, query);
       expect(res.statusCode, query).toBe(400);
       expect(Object.keys(res.json()), query).toEqual([field]);
