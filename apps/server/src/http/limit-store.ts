@@ -85,7 +85,13 @@ function redisStore(
   memory: (name: string, rate: Rate) => RateLimiterMemory,
 ): LimitStore {
   // No offline queue: while Redis is away a sign-in is counted in memory at once instead of waiting for it.
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    // Start without waiting long for a Redis that is away: it is counted in memory meanwhile, and ioredis reconnects.
+    connectTimeout: 2_000,
+  });
   let lastError = '';
   client.on('error', (err: Error) => {
     // ioredis retries for ever; say so once per distinct error, not once per retry.
