@@ -1,4 +1,4 @@
-import { CompareQuery, CompareRequestSchema, CompareResponseSchema, type CompareRunSet } from '@xat/contracts';
+import { CompareQuery, CompareRequestSchema, CompareResponseSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app.ts';
 import { fieldErrors } from '../../http/errors.ts';
 import { type CompareOptions, compareLoadTests } from './compare.service.ts';
@@ -15,13 +15,8 @@ function uuidList(text: string, min: number, max: number): { ids: string[] } | {
     .filter(Boolean);
   const errors: string[] = [];
   const bad = ids.filter((id) => !UUID.test(id));
-  if (bad.length)
-    errors.push(
-      `Enter valid UUIDs, comma-separated (not ${bad
-        .slice(0, 3)
-        .map((b) => `"${b.slice(0, 40)}"`)
-        .join(', ')}).`,
-    );
+  const shown = bad.slice(0, 3).map((b) => `"${b.slice(0, 40)}"`);
+  if (bad.length) errors.push(`Enter valid UUIDs, comma-separated (not ${shown.join(', ')}).`);
   if (ids.length < min) errors.push(`Ensure this list has at least ${min} items.`);
   if (ids.length > max) errors.push(`Ensure this list has no more than ${max} items.`);
   return errors.length ? { errors } : { ids };
@@ -75,7 +70,7 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
         if (Object.keys(errors).length || !('ids' in collectors) || (runs && !('ids' in runs)))
           throw fieldErrors(errors);
         return answer(request.tenant.id, collectors.ids, {
-          set: (set ?? 'auto') as CompareRunSet,
+          set: set ?? 'auto',
           include: include ? (include.split(',') as ('suspect' | 'invalid')[]) : [],
           ...(runs ? { runIds: runs.ids } : {}),
         });
