@@ -1,7 +1,8 @@
-import { BENCHMARK_STATUSES, type Benchmark, type BenchmarkCreate, type Collector } from '@xat/contracts';
+import { BENCHMARK_STATUSES, type Benchmark, type BenchmarkCreate } from '@xat/contracts';
 import { type FormEvent, useState } from 'react';
 import { useCreateBenchmark, useUpdateBenchmark } from '../api/benchmarks.ts';
 import { Dialog, ErrorMessage } from './dialog.tsx';
+import { ServerSelect } from './server-select.tsx';
 
 const SCORES = ['cpu_score', 'memory_score', 'disk_score', 'network_score', 'overall_score'] as const;
 const SCORE_LABEL: Record<(typeof SCORES)[number], string> = {
@@ -24,12 +25,11 @@ export function parseScore(text: string): number | null | { error: string } {
 interface Props {
   /** The benchmark to edit; omitted to create one. */
   benchmark?: Benchmark | undefined;
-  collectors: readonly Collector[];
   onClose: () => void;
 }
 
 /** Create or edit a benchmark: server, name, type, status and the five scores. */
-export function BenchmarkDialog({ benchmark, collectors, onClose }: Props) {
+export function BenchmarkDialog({ benchmark, onClose }: Props) {
   const create = useCreateBenchmark();
   const update = useUpdateBenchmark();
   const [collector, setCollector] = useState(benchmark?.collector ?? '');
@@ -80,14 +80,7 @@ export function BenchmarkDialog({ benchmark, collectors, onClose }: Props) {
         <div className="form-row">
           <div className="field">
             <label htmlFor="bm-server">Server</label>
-            <select id="bm-server" value={collector} onChange={(e) => setCollector(e.target.value)}>
-              <option value="">Choose a server…</option>
-              {collectors.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <ServerSelect id="bm-server" value={collector} onChange={setCollector} emptyText="Choose a server…" />
           </div>
           <div className="field">
             <label htmlFor="bm-name">Name</label>

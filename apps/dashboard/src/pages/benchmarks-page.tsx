@@ -2,12 +2,12 @@ import { BENCHMARK_STATUSES, type Benchmark, type BenchmarkStatus } from '@xat/c
 import { useState } from 'react';
 import { canEdit, useCurrentUser } from '../api/auth.ts';
 import { useBenchmarkStats, useBenchmarks, useDeleteBenchmark } from '../api/benchmarks.ts';
-import { useCollectors } from '../api/collectors.ts';
 import { BenchmarkDialog } from '../components/benchmark-dialog.tsx';
 import { BenchmarkTable } from '../components/benchmark-table.tsx';
 import { EmptyState, Loading } from '../components/bits.tsx';
 import { ConfirmDialog, ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
+import { ServerSelect } from '../components/server-select.tsx';
 import { formatNumber } from '../lib/format.ts';
 import { setSearch, useLocation } from '../lib/router.tsx';
 
@@ -47,12 +47,10 @@ export function BenchmarksPage() {
   const { search } = useLocation();
   const status = (search.get('status') ?? '') as BenchmarkStatus | '';
   const collector = search.get('collector') ?? '';
-  const servers = useCollectors();
   const list = useBenchmarks({ status, collectorId: collector || undefined });
   const remove = useDeleteBenchmark();
   const [editing, setEditing] = useState<Benchmark | 'new'>();
   const [deleting, setDeleting] = useState<Benchmark>();
-  const collectors = servers.data?.results ?? [];
   const filtered = status !== '' || collector !== '';
 
   return (
@@ -84,18 +82,12 @@ export function BenchmarksPage() {
                 </option>
               ))}
             </select>
-            <select
-              aria-label="Server filter"
+            <ServerSelect
+              label="Server filter"
               value={collector}
-              onChange={(e) => setSearch({ collector: e.target.value || undefined })}
-            >
-              <option value="">All servers</option>
-              {collectors.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+              onChange={(id) => setSearch({ collector: id || undefined })}
+              emptyText="All servers"
+            />
           </div>
           {list.data && <span className="muted">{list.data.count} shown</span>}
         </div>
@@ -134,11 +126,7 @@ export function BenchmarksPage() {
         )}
       </section>
       {editing && (
-        <BenchmarkDialog
-          benchmark={editing === 'new' ? undefined : editing}
-          collectors={collectors}
-          onClose={() => setEditing(undefined)}
-        />
+        <BenchmarkDialog benchmark={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} />
       )}
       <ConfirmDialog
         open={!!deleting}

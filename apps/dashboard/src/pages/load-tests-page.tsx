@@ -1,15 +1,14 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { canEdit, useCurrentUser } from '../api/auth.ts';
-import { useCollectors } from '../api/collectors.ts';
 import { useImportLoadTest, useLoadTests } from '../api/load-tests.ts';
 import { EmptyState, Loading } from '../components/bits.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
+import { ServerSelect } from '../components/server-select.tsx';
 import { navigate, setSearch, useLocation } from '../lib/router.tsx';
 
 function ImportForm({ defaultCollector }: { defaultCollector: string }) {
-  const servers = useCollectors();
   const importer = useImportLoadTest();
   const [collector, setCollector] = useState(defaultCollector);
   const [notes, setNotes] = useState('');
@@ -34,14 +33,7 @@ function ImportForm({ defaultCollector }: { defaultCollector: string }) {
         <div className="form-row">
           <div className="field">
             <label htmlFor="import-server">Server</label>
-            <select id="import-server" value={collector} onChange={(e) => setCollector(e.target.value)}>
-              <option value="">Choose a server…</option>
-              {(servers.data?.results ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <ServerSelect id="import-server" value={collector} onChange={setCollector} emptyText="Choose a server…" />
           </div>
           <div className="field">
             <label htmlFor="import-file">Result file</label>
@@ -76,7 +68,6 @@ export function LoadTestsPage() {
   const { search } = useLocation();
   const collector = search.get('collector') ?? '';
   const page = Number(search.get('page') ?? '1') || 1;
-  const servers = useCollectors();
   const history = useLoadTests({ collectorId: collector || undefined, page });
   return (
     <div className="stack">
@@ -90,18 +81,12 @@ export function LoadTestsPage() {
       <section className="card" aria-label="Load test history">
         <div className="card-head">
           <h2>History</h2>
-          <select
-            aria-label="Server"
+          <ServerSelect
+            label="Server"
             value={collector}
-            onChange={(e) => setSearch({ collector: e.target.value || undefined, page: undefined })}
-          >
-            <option value="">All servers</option>
-            {(servers.data?.results ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+            onChange={(id) => setSearch({ collector: id || undefined, page: undefined })}
+            emptyText="All servers"
+          />
         </div>
         {history.error && !history.data && (
           <div className="card-body">
