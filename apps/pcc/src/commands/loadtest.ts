@@ -101,7 +101,7 @@ export async function loadtestCommand(ctx: CommandContext): Promise<number> {
     lock.release();
   }
 
-  const summary = seriesId ? summarizeSeries(seriesId, runs, results) : undefined;
+  const summary = seriesId ? await summarizeSeries(seriesId, runs, results) : undefined;
   if (ctx.flags.json) {
     if (summary) ctx.out(`${JSON.stringify({ series: summary, runs: results }, null, 2)}\n`);
     else if (results[0]) ctx.out(`${JSON.stringify(results[0], null, 2)}\n`);

@@ -1,6 +1,5 @@
 /** A series of runs (`pcc loadtest --runs N`): how much the units at 100 % varied, and how many runs can be trusted. */
 import type { Validity } from '@xat/contracts';
-import { summarize } from '@xat/stats';
 import type { LoadTestResult } from './result.ts';
 
 export interface SeriesSummary {
@@ -16,7 +15,13 @@ export interface SeriesSummary {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-export function summarizeSeries(id: string, count: number, results: readonly LoadTestResult[]): SeriesSummary {
+export async function summarizeSeries(
+  id: string,
+  count: number,
+  results: readonly LoadTestResult[],
+): Promise<SeriesSummary> {
+  // Loaded here, not at start-up: the daemon shares this bundle and never needs the statistics (a third of its size).
+  const { summarize } = await import('@xat/stats');
   const validity: Record<Validity, number> = { valid: 0, suspect: 0, invalid: 0 };
   for (const r of results) validity[r.validity]++;
   const s = results.length > 0 ? summarize(results.map((r) => r.units_100pct)) : undefined;
