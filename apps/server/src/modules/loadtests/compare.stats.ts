@@ -92,12 +92,15 @@ export function pairWithBaseline(units: readonly number[], baseline: readonly nu
       verdict_text: `single run: ${x(r.value)} — run the test again to know`,
       exact: r.value,
     };
-  const interval = `95 %: ${r.ci95[0].toFixed(2)}–${r.ci95[1].toFixed(2)}`;
   const runs = runsText(a.length, b.length);
+  // Slower is said as the baseline's multiple of this server ("2.00× slower"), the interval inverted with it.
+  const [factor, low, high] =
+    r.verdict === 'slower' ? [1 / r.value, 1 / r.ci95[1], 1 / r.ci95[0]] : [r.value, r.ci95[0], r.ci95[1]];
+  const interval = `95 %: ${low.toFixed(2)}–${high.toFixed(2)}`;
   const verdict_text =
     r.verdict === 'indistinguishable'
       ? `indistinguishable (${x(r.value)}, ${interval}, ${runs})`
-      : `${x(r.value)} ${r.verdict}, ${interval}, ${runs}`;
+      : `${x(factor)} ${r.verdict}, ${interval}, ${runs}`;
   return { ratio, verdict: r.verdict, verdict_text, exact: r.value };
 }
 

@@ -140,7 +140,7 @@ describe('compare with statistics', () => {
     expect(sf).toMatchObject({
       ratio: { value: 0.5, ci95_low: 0.4, ci95_high: 0.63 },
       verdict: 'slower',
-      verdict_text: '0.50× slower, 95 %: 0.40–0.63, 3 runs each',
+      verdict_text: '2.00× slower, 95 %: 1.59–2.51, 3 runs each',
     });
   });
 
