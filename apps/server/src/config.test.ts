@@ -75,7 +75,7 @@ describe('loadConfig', () => {
         REFRESH_TOKEN_LIFETIME: '30d',
         MAX_UPLOAD_BYTES: '50MiB',
         LOGIN_RATE_LIMIT: '20/h',
-        LOGIN_IP_RATE_LIMIT: '30/5m',
+        LOGIN_IP_RATE_LIMIT: '30/5min',
         LOGIN_TENANT_RATE_LIMIT: '500/d',
         REDIS_URL: 'redis://:pw@cache:6379/2',
         ALLOW_REGISTRATION: 'true',
@@ -172,6 +172,32 @@ describe('loadConfig', () => {
         'XAT_ADMIN_PASSWORD',
       ].sort(),
     );
+  });
+
+  it('reads who may see the operational endpoints, and refuses a short token or a malformed address', () => {
+    expect(loadConfig({ SECRET_KEY: SECRET }, tempDir())).toMatchObject({ metricsToken: undefined, opsAllowedIps: [] });
+    const config = loadConfig(
+      {
+        SECRET_KEY: SECRET,
+        METRICS_TOKEN: ' an-operator-token-of-32-characters-or-more ',
+        OPS_ALLOWED_IPS: '10.0.0.0/8, 127.0.0.1,::1 ,2001:db8::/32',
+      },
+      tempDir(),
+    );
+    expect(config).toMatchObject({
+      metricsToken: 'an-operator-token-of-32-characters-or-more',
+      opsAllowedIps: ['10.0.0.0/8', '127.0.0.1/32', '::1/128', '2001:db8::/32'],
+    });
+    const problems = problemsOf({
+      SECRET_KEY: SECRET,
+      METRICS_TOKEN: 'short',
+      OPS_ALLOWED_IPS: '10.0.0.0/33,office,1.2.3.4',
+    });
+    expect(problems).toEqual([
+      'METRICS_TOKEN: must be at least 32 characters',
+      'OPS_ALLOWED_IPS: 10.0.0.0/33 is not an address or a CIDR such as 10.0.0.0/8',
+      'OPS_ALLOWED_IPS: office is not an address or a CIDR such as 10.0.0.0/8',
+    ]);
   });
 
   it('treats empty variables as unset', () => {

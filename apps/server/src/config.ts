@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { PASSWORD_MIN_LENGTH } from './modules/auth/password-policy.ts';
 
 /** Everything the server reads from its environment, parsed once. The only reader of process.env. */
@@ -33,6 +34,10 @@ export interface Config {
   readonly logLevel: string;
   /** Trust X-Forwarded-* from a reverse proxy (client IPs for rate limits, https links). */
   readonly trustProxy: boolean;
+  /** A bearer token that opens /metrics (every tenant's figures) and /health/?detail=true to the operator. */
+  readonly metricsToken: string | undefined;
+  /** Addresses (CIDRs, e.g. 10.0.0.0/8) whose requests to /metrics and /health/?detail=true need no token. */
+  readonly opsAllowedIps: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -79,9 +84,9 @@ function parseBool(text: string): boolean | undefined {
   return undefined;
 }
 
-/** "5/m", "20/h", "100/10m" → at most `max` per window; undefined when malformed. */
+/** "5/m", "20/hour", "100/10m" (django-ratelimit's forms) → at most `max` per window; undefined when malformed. */
 function parseRate(text: string): { max: number; windowMs: number } | undefined {
-  const m = /^(\d+)\/(\d*)([smhd])$/i.exec(text);
+  const m = /^(\d+)\/(\d*)([smhd])[a-z]*$/i.exec(text);
   if (!m?.[1] || !m[3]) return undefined;
   const per = Number(m[2] || 1) * (UNIT_SECONDS[m[3].toLowerCase()] ?? 60);
   return Number(m[1]) > 0 && per > 0 ? { max: Number(m[1]), windowMs: per * 1000 } : undefined;
@@ -111,6 +116,12 @@ function loadOrCreateSecret(dataDir: string): string {
   if (secret.length < 32)
     throw new ConfigError([`SECRET_KEY: ${file} holds fewer than 32 characters; delete it or set SECRET_KEY`]);
   return secret;
+}
+
+/** An address or CIDR as a CIDR: `10.1.2.3` → `10.1.2.3/32`, `::1` → `::1/128`; anything else as given. */
+function toCidr(entry: string): string {
+  if (entry.includes('/') || !ipaddr.isValid(entry)) return entry;
+  return `${entry}/${ipaddr.parse(entry).kind() === 'ipv4' ? 32 : 128}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -158,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const loginRateLimit = parsed('LOGIN_RATE_LIMIT', { max: 5, windowMs: 60_000 }, parseRate, RATE);
 
+  const opsAllowedIps = parseList(get('OPS_ALLOWED_IPS'));
+
   let secretKey = get('SECRET_KEY');
   if (secretKey !== undefined && secretKey.length < 32) problems.push('SECRET_KEY: must be at least 32 characters');
   if (secretKey === undefined && nodeEnv === 'production')
@@ -192,7 +205,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     collectorOfflineSeconds: parsed('COLLECTOR_OFFLINE_AFTER', 300, parseDuration, 'a duration such as 5m'),
     logLevel: get('LOG_LEVEL')?.toLowerCase() ?? 'info',
     trustProxy: parsed('TRUST_PROXY', false, parseBool, 'true or false'),
+    metricsToken: get('METRICS_TOKEN'),
+    opsAllowedIps: opsAllowedIps.map(toCidr),
   };
+  if (config.metricsToken !== undefined && config.metricsToken.length < 32)
+    problems.push('METRICS_TOKEN: must be at least 32 characters');
+  for (const entry of opsAllowedIps)
+    if (!ipaddr.isValidCIDR(toCidr(entry)))
+      problems.push(`OPS_ALLOWED_IPS: ${entry} is not an address or a CIDR such as 10.0.0.0/8`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel))
     problems.push(`LOG_LEVEL=${config.logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
   // The rest of the password policy (common and guessable passwords) applies when the admin is created.
