@@ -146,17 +146,17 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  registerServerMetrics(app);
+  const serverMetrics = registerServerMetrics(app);
 
   app.decorateRequest('tenant');
   app.decorateRequest('principal');
   app.decorateRequest('agent');
-  registerTenantResolution(app, database.db, config);
+  const resolveTenant = registerTenantResolution(app, database.db, config);
 
   configureIngestFor(database);
   const deps: Deps = { config, database, db: database.db, guards: createGuards(app, database.db) };
   // The whole API surface, registered explicitly.
-  metaRoutes(app, deps);
+  metaRoutes(app, deps, { serverMetrics, resolveTenant });
   authRoutes(app, deps);
   userRoutes(app, deps);
   tenantRoutes(app, deps);

@@ -1,9 +1,13 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../app.ts';
 import { VERSION } from '../../app.ts';
 import { pingDatabase } from '../../db/client.ts';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../http/errors.ts';
+import type { ServerMetrics } from '../../http/metrics.ts';
+import { createOpsAccess } from '../../http/ops-access.ts';
+import type { Tenant } from '../tenants/tenants.queries.ts';
 
 const HealthQuery = Type.Object({ detail: Type.Optional(Type.Boolean()) });
 
@@ -49,9 +53,19 @@ const ENDPOINTS = {
   metrics: '/metrics',
 };
 
-/** Health, the endpoint map, and nothing else that needs no credentials. */
-export function metaRoutes(app: App, { database, config }: Deps): void {
+/**
+ * Health (public and cheap; its details, like /metrics, for the operator or a tenant's admin only: see
+ * http/ops-access.ts) and the endpoint map.
+ */
+export function metaRoutes(
+  app: App,
+  { database, config, guards }: Deps,
+  ops: { serverMetrics: ServerMetrics; resolveTenant: (request: FastifyRequest) => Promise<Tenant> },
+): void {
+  const opsScope = createOpsAccess(app, { ...config, guards, resolveTenant: ops.resolveTenant });
+
   app.get('/health/', { schema: { tags: ['meta'], querystring: HealthQuery } }, async (request, reply) => {
+    if (request.query.detail) await opsScope(request, reply);
     const started = performance.now();
     const database_status = await databaseStatus(() => pingDatabase(database.db));
     if (database_status.err) request.log.error({ err: database_status.err }, 'health check: database unreachable');
@@ -81,4 +95,10 @@ export function metaRoutes(app: App, { database, config }: Deps): void {
     endpoints: ENDPOINTS,
   });
   app.get('/api/v1/', { schema: { tags: ['meta'] } }, map);
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const scope = await opsScope(request, reply);
+    reply.type(ops.serverMetrics.contentType);
+    return ops.serverMetrics.render(scope);
+  });
 }
