@@ -70,6 +70,14 @@ function expectUnavailable(res: LightMyRequestResponse, what: string) {
   expect(res.json(), what).toMatchObject({ code: 'database_unavailable', detail: expect.any(String) });
 }
 
+/** "Come back later": the database away (503), or ingest's own concurrency limit under a burst (429), both with Retry-After. */
+function expectRetryLater(res: LightMyRequestResponse, what: string) {
+  if (res.statusCode === 429) {
+    expect(Number(res.headers['retry-after']), what).toBeGreaterThan(0);
+    expect(res.json(), what).toMatchObject({ code: 'throttled' });
+  } else expectUnavailable(res, what);
+}
+
 /** Calls `attempt` until it answers `status` (at most `tries` times, `deadlineMs` in all); returns the last answer. */
 async function until(
   attempt: () => Promise<LightMyRequestResponse>,
@@ -80,7 +88,7 @@ async function until(
   let res = await attempt();
   for (let i = 1; i < tries && res.statusCode !== status && Date.now() < deadline; i++) {
     // Meanwhile nothing but "come back later" is acceptable.
-    expectUnavailable(res, 'while recovering');
+    expectRetryLater(res, 'while recovering');
     await new Promise((r) => setTimeout(r, pauseMs));
     res = await attempt();
   }
@@ -207,7 +215,7 @@ describe.skipIf(!sharedUrl)(`the app's connections killed by pg_terminate_backen
     // Killed while a burst of batches is in flight: each is stored or refused with 503, never half-written.
     const sends = Array.from({ length: 20 }, () => t.batch(4));
     const [answers] = await Promise.all([Promise.all(sends.map((send) => send())), terminateOurBackends()]);
-    for (const res of answers) if (res.statusCode !== 200) expectUnavailable(res, 'a batch in the burst');
+    for (const res of answers) if (res.statusCode !== 200) expectRetryLater(res, 'a batch in the burst');
     for (const [i, res] of answers.entries()) {
       if (res.statusCode === 200) continue;
       expect((await until(sends[i] as () => Promise<LightMyRequestResponse>, 200)).statusCode).toBe(200);

@@ -323,7 +323,7 @@ describe('hostile bodies and paths answer 4xx JSON, never 500', () => {
     const signIn = (url: string, host: string, password = PASSWORD) =>
       t.app.inject({ method: 'POST', url, headers: { host }, payload: { username: 'encoded', password } });
     for (const url of ['/%61pi/v1/auth/token/', '/api/%761/auth/token/', '/%61%70%69/v1/auth/token/']) {
-      for (const host of [`nobody-${randomUUID().slice(0, 8)}.test`, '10.1.2.3', '']) {
+      for (const host of [`nobody-${randomUUID().slice(0, 8)}.test`, '10.1.2.3']) {
         const res = await signIn(url, host);
         expectErrorBody(res, 404, 'unknown_host');
       }
