@@ -4,10 +4,10 @@ import { type LevelRow, levelRows, type MeasuredColumn, measuredColumns } from '
 
 const COLUMNS: Record<MeasuredColumn, { title: string; format: (v: number) => string }> = {
   achieved: { title: 'Achieved %', format: (v) => formatNumber(v, 1) },
-  other: { title: 'Other load %', format: (v) => formatNumber(v, 1) },
+  other: { title: 'Other %', format: (v) => formatNumber(v, 1) },
   steal: { title: 'Steal %', format: (v) => formatNumber(v, 1) },
   throttled: { title: 'Throttled %', format: (v) => formatNumber(v, 1) },
-  freqMhz: { title: 'Frequency MHz', format: (v) => formatNumber(v, 0) },
+  freqMhz: { title: 'MHz', format: (v) => formatNumber(v, 0) },
 };
 
 /** Per level: the target, how the agent measured it (where it said), and the units; a level a reason names is marked. */
@@ -22,7 +22,7 @@ export function LoadTestLevels({ test }: { test: Pick<LoadTest, 'details' | 'dat
     return v === undefined ? '—' : COLUMNS[k].format(v);
   };
   return (
-    <table>
+    <table className="compact">
       <thead>
         <tr>
           <th>Target</th>
@@ -31,7 +31,7 @@ export function LoadTestLevels({ test }: { test: Pick<LoadTest, 'details' | 'dat
               {COLUMNS[k].title}
             </th>
           ))}
-          <th className="num">Work units / s</th>
+          <th className="num">Units / s</th>
         </tr>
       </thead>
       <tbody>

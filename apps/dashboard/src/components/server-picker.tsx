@@ -14,7 +14,7 @@ interface Props {
   max?: number;
 }
 
-const SHOWN = 48;
+const SHOWN = 24;
 
 /**
  * Tick 2–10 servers; the first one chosen is the baseline, and any can be made the baseline. The search runs on the

@@ -23,17 +23,19 @@ function SortHeader({
   ordering,
   onSort,
   num,
+  title,
 }: {
   label: string;
   sortKey: CollectorOrdering;
   ordering: Ordering;
   onSort: (key: CollectorOrdering) => void;
   num?: boolean;
+  title?: string;
 }) {
   const active = ordering.key === sortKey;
   const sort = active ? (ordering.descending ? 'descending' : 'ascending') : 'none';
   return (
-    <th className={num ? 'num' : undefined} aria-sort={sort}>
+    <th className={num ? 'num' : undefined} aria-sort={sort} title={title}>
       <button type="button" className="sort" onClick={() => onSort(sortKey)}>
         {label}
         <span aria-hidden="true">{active ? (ordering.descending ? ' ↓' : ' ↑') : ''}</span>
@@ -42,8 +44,21 @@ function SortHeader({
   );
 }
 
-/** A performance figure with its run count and, when it cannot be taken at face value, a badge saying why. */
-function StandingCell({ c, value, unit }: { c: Collector; value: number | null | undefined; unit: string }) {
+/**
+ * A performance figure with its run count and, when it cannot be taken at face value, a badge saying why (`plain`:
+ * the figure alone, for a column beside one that already says so).
+ */
+function StandingCell({
+  c,
+  value,
+  unit,
+  plain,
+}: {
+  c: Collector;
+  value: number | null | undefined;
+  unit: string;
+  plain?: boolean;
+}) {
   const s = standingOf(c.performance, value, unit);
   if (!s)
     return (
@@ -55,9 +70,9 @@ function StandingCell({ c, value, unit }: { c: Collector; value: number | null |
     <td className="num">
       <span className="nowrap">
         {s.text}
-        {s.runs && <span className="faint"> · {s.runs}</span>}
+        {s.runs && !plain && <span className="faint"> · {s.runs}</span>}
       </span>
-      {s.badge && (
+      {s.badge && !plain && (
         <div>
           <span className={`badge ${s.badge.className}`} title={s.badge.title}>
             {s.badge.text}
@@ -81,12 +96,29 @@ export function ServerTable({ rows, ordering, onSort, selected, onSelect, action
             </th>
             <SortHeader label="Name" sortKey="name" {...sortable} />
             <SortHeader label="Status" sortKey="status" {...sortable} />
-            <th>Provider</th>
             <SortHeader label="vCPUs" sortKey="vcpus" num {...sortable} />
-            <SortHeader label="Effective CPUs" sortKey="effective_cpus" num {...sortable} />
-            <SortHeader label="Performance (100 %)" sortKey="performance" num {...sortable} />
-            <SortHeader label="Per effective CPU" sortKey="per_effective_cpu" num {...sortable} />
-            <SortHeader label="Value" sortKey="value" num {...sortable} />
+            <SortHeader
+              label="Eff. CPUs"
+              sortKey="effective_cpus"
+              num
+              title="Effective CPUs: what the agent's CPU quota and cpuset allow"
+              {...sortable}
+            />
+            <SortHeader
+              label="Performance"
+              sortKey="performance"
+              num
+              title="Median units per second at 100 % of the valid load tests of the last 30 days"
+              {...sortable}
+            />
+            <SortHeader label="Per eff. CPU" sortKey="per_effective_cpu" num {...sortable} />
+            <SortHeader
+              label="Value"
+              sortKey="value"
+              num
+              title="Units per second at 100 % per dollar an hour"
+              {...sortable}
+            />
             <SortHeader label="Hourly cost" sortKey="hourly_cost" num {...sortable} />
             {actions && (
               <th>
@@ -106,25 +138,26 @@ export function ServerTable({ rows, ordering, onSort, selected, onSelect, action
                   onChange={() => onSelect(c.id)}
                 />
               </td>
-              <td>
+              <td style={{ minWidth: 200, maxWidth: 280 }}>
                 <Link to={`/servers/${c.id}`}>
                   <strong>{c.name}</strong>
                 </Link>
-                {c.hostname && c.hostname !== c.name && <div className="faint">{c.hostname}</div>}
-                <div className="faint">{c.specs_summary || '—'}</div>
+                {c.hostname && c.hostname !== c.name && <span className="faint"> · {c.hostname}</span>}
+                <div className="faint nowrap" style={{ fontSize: 12.5 }} title={c.specs_summary}>
+                  {providerLabel(c.vm_brand)} · {c.specs_summary || '—'}
+                </div>
               </td>
-              <td>
+              <td className="nowrap">
                 <StatusDot status={c.status} />
-                <div className="faint">
+                <div className="faint" style={{ fontSize: 12.5 }}>
                   <LastSeen iso={c.last_seen} />
                 </div>
               </td>
-              <td>{providerLabel(c.vm_brand)}</td>
               <td className="num">{formatNumber(c.vcpus, 0)}</td>
               <td className="num">{formatNumber(c.effective_cpus, 2)}</td>
               <StandingCell c={c} value={c.performance?.units_100pct} unit="u/s" />
-              <StandingCell c={c} value={c.performance?.per_effective_cpu} unit="u/s" />
-              <StandingCell c={c} value={c.performance?.units_per_dollar_hour} unit="u per $/h" />
+              <StandingCell c={c} value={c.performance?.per_effective_cpu} unit="u/s" plain />
+              <StandingCell c={c} value={c.performance?.units_per_dollar_hour} unit="u/s per $/h" />
               <td className="num">{formatHourlyCost(c.hourly_cost)}</td>
               {actions && <td className="actions">{actions(c)}</td>}
             </tr>

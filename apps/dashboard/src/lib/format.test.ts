@@ -5,7 +5,6 @@ import {
   formatDuration,
   formatGib,
   formatHourlyCost,
-  formatInterval,
   formatKb,
   formatMonthly,
   formatNumber,
@@ -71,11 +70,8 @@ describe('formatters', () => {
   });
 });
 
-describe('intervals and monthly costs', () => {
-  it('writes a figure with its 95 % interval, or alone when there is none', () => {
-    expect(formatInterval({ value: 1427.2, ci95_low: 1399.6, ci95_high: 1450.1 })).toBe('1,427 (95 %: 1,400–1,450)');
-    expect(formatInterval({ value: 68.53, ci95_low: null, ci95_high: null }, 1)).toBe('68.5');
-    expect(formatInterval(null)).toBe('—');
+describe('monthly costs', () => {
+  it('writes a monthly cost in whole dollars past $100', () => {
     expect(formatMonthly(1234.4)).toBe('$1,234/month');
     expect(formatMonthly(42.5)).toBe('$42.50/month');
     expect(formatMonthly(null)).toBe('—');

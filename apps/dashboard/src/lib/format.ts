@@ -108,17 +108,6 @@ export function formatSpan(from: number, to: number): string {
   return a.slice(0, 10) === b.slice(0, 10) ? `${a} to ${b.slice(11)}` : `${a} to ${b}`;
 }
 
-/** A figure with its 95 % interval: "1,427 (95 %: 1,400–1,450)"; the figure alone when there is no interval. */
-export function formatInterval(
-  iv: { value: number; ci95_low: number | null; ci95_high: number | null } | null | undefined,
-  digits = 0,
-): string {
-  if (!iv) return DASH;
-  const value = formatNumber(iv.value, digits);
-  if (iv.ci95_low === null || iv.ci95_high === null) return value;
-  return `${value} (95 %: ${formatNumber(iv.ci95_low, digits)}–${formatNumber(iv.ci95_high, digits)})`;
-}
-
 /** USD a month, whole dollars past $100: "$1,234/month", "$42.50/month". */
 export function formatMonthly(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return DASH;

@@ -49,6 +49,23 @@ export function formatOffset(seconds: number): string {
   return m % 60 ? `+${h} h ${m % 60} min` : `+${h} h`;
 }
 
+/** Fills each stretch over the plot's height; one narrower than two pixels still shows as a line. */
+function shade(stretches: readonly Gap[], fill: string): (u: uPlot) => void {
+  return (u) => {
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.fillStyle = fill;
+    for (const g of stretches) {
+      const [from, to] = [u.valToPos(g.from, 'x', true), u.valToPos(g.to, 'x', true)];
+      if (to < bbox.left || from > bbox.left + bbox.width) continue;
+      const x0 = Math.max(bbox.left, from);
+      const x1 = Math.min(bbox.left + bbox.width, Math.max(x0 + 2, to));
+      ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+    }
+    ctx.restore();
+  };
+}
+
 /** uPlot options for a time series chart; a pure function, so the benchmark measures what the app draws. */
 export function timeSeriesOptions(o: TimeSeriesOptions): uPlot.Options {
   const axis = {
@@ -76,10 +93,12 @@ export function timeSeriesOptions(o: TimeSeriesOptions): uPlot.Options {
     ),
   ];
   const bands: uPlot.Band[] = stacked ? o.series.slice(1).map((_, i) => ({ series: [i + 2, i + 1] })) : [];
-  const shaded = [
-    ...(o.gaps ?? []).map((g) => ({ ...g, fill: o.palette.gap })),
-    ...(o.marks ?? []).map((g) => ({ ...g, fill: o.palette.mark })),
-  ];
+  const gaps = o.gaps ?? [];
+  const marks = o.marks ?? [];
+  const hooks: uPlot.Hooks.Arrays = {};
+  // Gaps go under the grid and the series; marks over them, translucent, so a stacked area cannot hide them.
+  if (gaps.length) hooks.drawClear = [shade(gaps, o.palette.gap)];
+  if (marks.length) hooks.draw = [shade(marks, o.palette.mark)];
   return {
     width: o.width,
     height: o.height,
@@ -100,26 +119,7 @@ export function timeSeriesOptions(o: TimeSeriesOptions): uPlot.Options {
         ...(o.yIncrs ? { incrs: o.yIncrs } : {}),
       },
     ],
-    hooks: shaded.length
-      ? {
-          drawClear: [
-            (u) => {
-              const { ctx, bbox } = u;
-              ctx.save();
-              for (const g of shaded) {
-                const [from, to] = [u.valToPos(g.from, 'x', true), u.valToPos(g.to, 'x', true)];
-                if (to < bbox.left || from > bbox.left + bbox.width) continue;
-                ctx.fillStyle = g.fill;
-                const x0 = Math.max(bbox.left, from);
-                // A stretch narrower than two pixels (a short load test on a week's chart) still shows as a line.
-                const x1 = Math.min(bbox.left + bbox.width, Math.max(x0 + 2, to));
-                ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
-              }
-              ctx.restore();
-            },
-          ],
-        }
-      : {},
+    hooks,
   };
 }
 

@@ -19,7 +19,7 @@ export function readPalette(el: Element = document.documentElement): ChartPalett
     text: v('--text', '#171a21'),
     surface: v('--surface', '#ffffff'),
     gap: v('--gap-fill', 'rgba(220,38,38,0.06)'),
-    mark: v('--mark-fill', 'rgba(37,99,235,0.12)'),
+    mark: v('--mark-fill', 'rgba(37,99,235,0.22)'),
     danger: v('--danger', '#c62828'),
   };
 }

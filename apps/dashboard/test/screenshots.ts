@@ -1,0 +1,66 @@
+/**
+ * `npm run screenshots`: the README's pictures, from the built dashboard served by a real `xat serve` with the
+ * browser tests' seed, in Debian's Chromium. Writes docs/servers.png, docs/server-detail.png, docs/compare.png and
+ * docs/load-test.png; the tests themselves write nothing into the repository.
+ */
+import { join } from 'node:path';
+import { ensureBuilt, launchBrowser, ROOT, startXat } from './harness.ts';
+import { seed } from './seed.ts';
+
+const DOCS = join(ROOT, 'docs');
+
+async function main(): Promise<void> {
+  const [server] = await Promise.all([startXat(), ensureBuilt()]);
+  const browser = await launchBrowser().catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
+  try {
+    const data = await seed(server);
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.origin}/`);
+    await page.getByLabel('Username').fill(server.admin.username);
+    await page.getByLabel('Password').fill(server.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+
+    const shoot = async (name: string, fullPage: boolean) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      // Charts draw on the next frame after their data arrives.
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(DOCS, name), fullPage });
+      console.log(`wrote docs/${name}`);
+    };
+
+    await page.goto(`${server.origin}/servers?sort=-performance`);
+    await page.getByRole('region', { name: 'Fleet totals' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'oci-app-01' }).waitFor();
+    await shoot('servers.png', false);
+
+    await page.setViewportSize({ width: 1440, height: 1480 });
+    await page.goto(`${server.origin}/servers/${data.azure.collector.id}`);
+    await page.getByRole('list', { name: 'CPU: load tests' }).waitFor();
+    await page.getByRole('img', { name: /^Filesystem usage chart/ }).waitFor();
+    await shoot('server-detail.png', false);
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.goto(`${server.origin}/compare?ids=${data.oci.collector.id},${data.azure.collector.id}`);
+    await page.getByRole('status', { name: 'Runs left out' }).waitFor();
+    await page.getByRole('img', { name: /Shaded: 95 % interval of the mean$/ }).waitFor();
+    await page.getByRole('img', { name: /^CPU busy across servers chart/ }).waitFor();
+    await shoot('compare.png', true);
+
+    await page.goto(`${server.origin}/load-tests/${data.runs.ociSuspect.id}`);
+    await page.getByRole('region', { name: 'Series' }).getByRole('row').nth(4).waitFor();
+    await shoot('load-test.png', true);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
