@@ -66,12 +66,20 @@ export const MetricSampleSchema = Type.Object({
 });
 export type MetricSample = Static<typeof MetricSampleSchema>;
 
+/** Samples in one batch at most: our agent sends 500 (and halves a batch the server answers 413 to). */
+export const MAX_BATCH_SAMPLES = 2_000;
+/**
+ * Raw measurements in one request at most: the original pcc posts one round (5–6) per request; 10 000 is hours of
+ * rounds. Larger histories go up as a collection file.
+ */
+export const MAX_RAW_MEASUREMENTS = 10_000;
+
 /** Our agent's upload: already-computed interval values. Idempotent by batch_id and by (collector, timestamp). */
 export const MetricsBatchSchema = Type.Object({
   batch_id: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
   /** The agent's clock when it sent the batch (epoch seconds), to spot clock skew. */
   collector_time: Type.Number(),
-  samples: Type.Array(MetricSampleSchema, { maxItems: 10_000 }),
+  samples: Type.Array(MetricSampleSchema, { maxItems: MAX_BATCH_SAMPLES }),
   /** How the agent itself is doing. */
   agent: Type.Optional(
     Type.Object({
@@ -102,7 +110,7 @@ export const RawMeasurementSchema = Type.Object({
 
 export const TrickleRequestSchema = Type.Object({
   identifier: Type.Optional(Type.String({ maxLength: 255 })),
-  measurements: Type.Optional(Type.Array(RawMeasurementSchema, { maxItems: 100_000 })),
+  measurements: Type.Optional(Type.Array(RawMeasurementSchema, { maxItems: MAX_RAW_MEASUREMENTS })),
 });
 
 /**

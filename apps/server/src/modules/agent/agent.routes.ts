@@ -11,7 +11,7 @@ import type { App, Deps } from '../../app.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
 import { collectorValues } from '../collectors/collector-values.ts';
 import { type CollectorValues, updateCollector } from '../collectors/collectors.queries.ts';
-import { ingestLimiterOf, refuseWhenFull, withIngestSlot } from '../ingest/limiter.ts';
+import { holdIngestSlot, ingestLimiterOf, whileIngesting } from '../ingest/limiter.ts';
 import { receiveMetricsFile, receiveMetricsJson } from '../ingest/metrics-upload.ts';
 import { decodeContentEncoding, isJson } from '../ingest/request-body.ts';
 
@@ -68,7 +68,7 @@ export function agentRoutes(app: App, deps: Deps): void {
     {
       bodyLimit: config.maxUploadBytes,
       // Checked before the body is read (or decompressed): a stranger's upload, or one during overload, costs nothing.
-      onRequest: [(request, reply) => guards.agent.call(app, request, reply), refuseWhenFull(limiter)],
+      onRequest: [(request, reply) => guards.agent.call(app, request, reply), holdIngestSlot(limiter)],
       preParsing: decodeContentEncoding(config.maxUploadBytes),
       schema: {
         tags,
@@ -86,8 +86,8 @@ export function agentRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      if (request.isMultipart()) return withIngestSlot(limiter, () => receiveMetricsFile(deps, request, reply));
-      if (isJson(request)) return withIngestSlot(limiter, () => receiveMetricsJson(deps, request, reply));
+      if (request.isMultipart()) return whileIngesting(request, () => receiveMetricsFile(deps, request, reply));
+      if (isJson(request)) return whileIngesting(request, () => receiveMetricsJson(deps, request, reply));
       if (request.body === undefined) throw fieldErrors({ file: ['No file was submitted.'] });
       throw new ApiError(415, {
         detail: `Unsupported media type "${request.headers['content-type'] ?? ''}": send JSON or multipart/form-data.`,

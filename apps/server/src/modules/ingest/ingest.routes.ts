@@ -5,7 +5,7 @@ import type { App, Deps } from '../../app.ts';
 import { ApiError } from '../../http/errors.ts';
 import { touchCollector } from '../collectors/collectors.queries.ts';
 import { ingestRawRounds } from './ingest.service.ts';
-import { ingestLimiterOf, refuseWhenFull, withIngestSlot } from './limiter.ts';
+import { holdIngestSlot, ingestLimiterOf, whileIngesting } from './limiter.ts';
 import { validator } from './metrics-upload.ts';
 import { decodeContentEncoding, isJson } from './request-body.ts';
 
@@ -37,13 +37,14 @@ export function ingestRoutes(app: App, { db, config, guards }: Deps): void {
     '/v1/trickle',
     {
       bodyLimit: config.maxUploadBytes,
-      // Key and media type are checked before the body is read: a stranger's or a wrong body costs nothing.
+      // Key, media type and a free ingest slot are checked before the body is read: a stranger's, a wrong or one body
+      // too many costs nothing.
       onRequest: [
         trickleAgent,
         async (request) => {
           if (request.headers['content-type'] !== undefined && !isJson(request)) throw notJson();
         },
-        refuseWhenFull(limiter),
+        holdIngestSlot(limiter),
       ],
       preParsing: decodeContentEncoding(config.maxUploadBytes),
       schema: {
@@ -63,7 +64,7 @@ export function ingestRoutes(app: App, { db, config, guards }: Deps): void {
         await touchCollector(db, tenant.id, agent.collectorId); // a heartbeat: the collector is alive
         return { status: 'ok' as const, message: 'No measurements to process' as const };
       }
-      const r = await withIngestSlot(limiter, () => ingestRawRounds(db, tenant.id, agent.collectorId, measurements));
+      const r = await whileIngesting(request, () => ingestRawRounds(db, tenant.id, agent.collectorId, measurements));
       return {
         status: 'ok' as const,
         identifier: body.identifier ?? null,

@@ -1,25 +1,19 @@
-import { MetricsBatchSchema, RawMeasurementSchema } from '@xat/contracts';
+import { MAX_RAW_MEASUREMENTS, MetricsBatchSchema, RawMeasurementSchema } from '@xat/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type TSchema, Type } from 'typebox';
-import { Compile } from 'typebox/compile';
+import { type Static, type TSchema, Type } from 'typebox';
 import type { Deps } from '../../app.ts';
-import { ApiError, fieldErrors, issuesToFieldErrors } from '../../http/errors.ts';
+import { ApiError, fieldErrors } from '../../http/errors.ts';
 import { receiveUpload } from '../data/upload.ts';
+import { boundedValidator } from './bounded-check.ts';
 import { ingestBatch, ingestCollectionFile, ingestRawRounds } from './ingest.service.ts';
 
-type Issues = Parameters<typeof issuesToFieldErrors>[0];
-
-/** A compiled TypeBox check that throws the same DRF-shaped 400 as route schemas do. */
-export function validator<S extends TSchema>(schema: S) {
-  const check = Compile(schema);
-  return (value: unknown): ReturnType<typeof check.Parse> => {
-    if (check.Check(value)) return value as ReturnType<typeof check.Parse>;
-    throw fieldErrors(issuesToFieldErrors(check.Errors(value) as unknown as Issues, undefined));
-  };
-}
+/** A compiled TypeBox check that throws the DRF-shaped 400 route schemas give, its errors bounded (bounded-check.ts). */
+export const validator = <S extends TSchema>(schema: S) => boundedValidator<Static<S>>(schema);
 
 const validBatch = validator(MetricsBatchSchema);
-const validRaw = validator(Type.Object({ measurements: Type.Array(RawMeasurementSchema, { maxItems: 100_000 }) }));
+const validRaw = validator(
+  Type.Object({ measurements: Type.Array(RawMeasurementSchema, { maxItems: MAX_RAW_MEASUREMENTS }) }),
+);
 const validBare = validator(RawMeasurementSchema);
 
 const WHAT_TO_SEND =
