@@ -89,7 +89,7 @@ export function measuredColumns(rows: readonly LevelRow[]): MeasuredColumn[] {
   return optional.filter((k) => rows.some((r) => r[k] !== undefined));
 }
 
-/** When a load test ran, epoch seconds: pcc's `started_at` and its length, else its length back from `created_at`. */
+/** A stretch of time, epoch seconds. */
 export interface Window {
   from: number;
   to: number;
@@ -106,6 +106,7 @@ export function loadTestSeconds(details: LoadTest['details']): number | undefine
   return per !== undefined && per > 0 ? per * (levels.length || LOAD_LEVELS.length) : undefined;
 }
 
+/** When a load test ran: pcc's `started_at` and its length, else its length back from `created_at`; unknown length, none. */
 export function loadTestWindow(test: Pick<LoadTest, 'details' | 'created_at'>): Window | undefined {
   const seconds = loadTestSeconds(test.details);
   if (seconds === undefined || seconds <= 0) return undefined;
