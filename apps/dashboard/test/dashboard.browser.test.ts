@@ -285,6 +285,11 @@ describe('dashboard in Chromium', () => {
     const invalid = history.getByRole('row').filter({ has: page.getByText('invalid', { exact: true }) });
     expect(await invalid.count()).toBe(1);
     expect(await invalid.textContent()).toMatch(/oci-app-01.*invalid.*steal/);
+    // Filtered by validity on the server: only the invalid run is left.
+    await history.getByLabel('Validity').selectOption('invalid');
+    await expect.poll(() => history.getByRole('row').count()).toBe(2);
+    expect(await history.getByRole('row').nth(1).textContent()).toContain('oci-app-01');
+    await history.getByLabel('Validity').selectOption('');
   });
 
   it('shows why a pcc run is suspect: every reason in words, the levels as measured, no raw JSON, its series', async () => {

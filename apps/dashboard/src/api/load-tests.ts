@@ -1,4 +1,4 @@
-import type { CompareEntry, CompareError, LoadTest } from '@xat/contracts';
+import type { CompareEntry, CompareError, LoadTest, Validity } from '@xat/contracts';
 import { compareParams, type RunChoice } from '../lib/compare-stats.ts';
 import { api, query } from './client.ts';
 import type { Page } from './types.ts';
@@ -7,6 +7,7 @@ import { invalidate, useMutation, useQuery } from './use-query.ts';
 export interface LoadTestFilter {
   collectorId?: string | undefined;
   seriesId?: string | undefined;
+  validity?: Validity | undefined;
   page?: number;
 }
 
@@ -15,6 +16,7 @@ export function useLoadTests(filter: LoadTestFilter = {}, opts: { enabled?: bool
   const path = `/api/v1/loadtest/${query({
     collector_id: filter.collectorId,
     series_id: filter.seriesId,
+    validity: filter.validity,
     page: filter.page,
     page_size: 50,
   })}`;

@@ -1,3 +1,4 @@
+import { VALIDITIES } from '@xat/contracts';
 import { type FormEvent, useRef, useState } from 'react';
 import { canEdit, useCurrentUser } from '../api/auth.ts';
 import { useImportLoadTest, useLoadTests } from '../api/load-tests.ts';
@@ -7,6 +8,7 @@ import { useTitle } from '../components/layout.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
 import { ServerSelect } from '../components/server-select.tsx';
 import { navigate, setSearch, useLocation } from '../lib/router.tsx';
+import { VALIDITY_TEXT } from '../lib/validity.ts';
 
 function ImportForm({ defaultCollector }: { defaultCollector: string }) {
   const importer = useImportLoadTest();
@@ -68,7 +70,8 @@ export function LoadTestsPage() {
   const { search } = useLocation();
   const collector = search.get('collector') ?? '';
   const page = Number(search.get('page') ?? '1') || 1;
-  const history = useLoadTests({ collectorId: collector || undefined, page });
+  const validity = VALIDITIES.find((v) => v === search.get('validity'));
+  const history = useLoadTests({ collectorId: collector || undefined, validity, page });
   return (
     <div className="stack">
       <div className="page-head">
@@ -81,12 +84,26 @@ export function LoadTestsPage() {
       <section className="card" aria-label="Load test history">
         <div className="card-head">
           <h2>History</h2>
-          <ServerSelect
-            label="Server"
-            value={collector}
-            onChange={(id) => setSearch({ collector: id || undefined, page: undefined })}
-            emptyText="All servers"
-          />
+          <div className="toolbar">
+            <select
+              aria-label="Validity"
+              value={validity ?? ''}
+              onChange={(e) => setSearch({ validity: e.target.value || undefined, page: undefined })}
+            >
+              <option value="">Any validity</option>
+              {VALIDITIES.map((v) => (
+                <option key={v} value={v}>
+                  {VALIDITY_TEXT[v]}
+                </option>
+              ))}
+            </select>
+            <ServerSelect
+              label="Server"
+              value={collector}
+              onChange={(id) => setSearch({ collector: id || undefined, page: undefined })}
+              emptyText="All servers"
+            />
+          </div>
         </div>
         {history.error && !history.data && (
           <div className="card-body">
@@ -95,7 +112,7 @@ export function LoadTestsPage() {
         )}
         {history.loading && !history.data && <Loading what="load tests" />}
         {history.data && history.data.results.length === 0 && (
-          <EmptyState title="No load tests yet.">
+          <EmptyState title={validity || collector ? 'No load test matches these filters.' : 'No load tests yet.'}>
             {canEdit(user)
               ? 'Import a perfcpumeasure result above, or let the agent run its load test.'
               : 'Load tests that members import appear here.'}
