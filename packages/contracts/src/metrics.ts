@@ -40,12 +40,36 @@ export const DISK_FIELDS = ['read_bps', 'write_bps', 'read_iops', 'write_iops', 
 export const NET_FIELDS = ['rx_bps', 'tx_bps', 'rx_pps', 'tx_pps'] as const;
 export const FS_FIELDS = ['size_bytes', 'free_bytes', 'avail_bytes', 'used_pct'] as const;
 
-/** A measured value; null or absent is a gap (never interpolated). */
-const Value = Type.Union([Type.Number(), Type.Null()]);
-const values = <K extends string>(keys: readonly K[]) =>
-  Object.fromEntries(keys.map((k) => [k, Type.Optional(Value)])) as {
-    [P in K]: ReturnType<typeof Type.Optional<typeof Value>>;
-  };
+/**
+ * The largest rate or amount a sample may carry (a petabyte per second, an exabyte in kB). Rollups add values up, and
+ * values this size stay far from a float's overflow however many land in one bucket; 1.7e308 twice did not.
+ */
+export const MAX_METRIC_VALUE = 1e15;
+/** Filesystem sizes in bytes may pass a petabyte; statfs counts are 64-bit. (Device rows are not rolled up.) */
+export const MAX_BYTES_VALUE = 2 ** 64;
+
+/** A measured value within its bounds; null or absent is a gap (never interpolated). */
+const nullable = (minimum: number, maximum: number) =>
+  Type.Optional(Type.Union([Type.Number({ minimum, maximum }), Type.Null()]));
+const Percent = nullable(0, 100);
+const Amount = nullable(0, MAX_METRIC_VALUE);
+const Bytes = nullable(0, MAX_BYTES_VALUE);
+type Value = typeof Amount;
+
+const values = <K extends string>(keys: readonly K[], bound: (key: K) => Value) =>
+  Object.fromEntries(keys.map((k) => [k, bound(k)])) as { [P in K]: Value };
+
+/**
+ * The host's percentages are 0–100 (cpu_*, mem_used_pct); mem_commit_pct is committed memory over RAM + swap, which
+ * overcommit takes past 100, so it is bounded as an amount. Everything else is a rate or an amount.
+ */
+const hostBound = (key: HostField): Value => (key.startsWith('cpu_') || key === 'mem_used_pct' ? Percent : Amount);
+const DeviceBounds = {
+  cpu: (): Value => Percent,
+  disk: (key: string): Value => (key === 'busy_pct' ? Percent : Amount),
+  net: (): Value => Amount,
+  fs: (key: string): Value => (key === 'used_pct' ? Percent : Bytes),
+};
 
 const Name = Type.String({ minLength: 1, maxLength: 255 });
 
@@ -54,15 +78,22 @@ export const MetricSampleSchema = Type.Object({
   timestamp: Type.Integer({ minimum: 946684800, maximum: 4102444800 }),
   /** Real seconds between the two rounds the rates come from. */
   interval_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86400 })),
-  host: Type.Object(values(HOST_FIELDS)),
+  host: Type.Object(values(HOST_FIELDS, hostBound)),
   cpus: Type.Optional(
-    Type.Array(Type.Object({ cpu: Type.Integer({ minimum: 0, maximum: 65535 }), ...values(CPU_FIELDS) }), {
-      maxItems: 4096,
-    }),
+    Type.Array(
+      Type.Object({ cpu: Type.Integer({ minimum: 0, maximum: 65535 }), ...values(CPU_FIELDS, DeviceBounds.cpu) }),
+      { maxItems: 4096 },
+    ),
   ),
-  disks: Type.Optional(Type.Array(Type.Object({ name: Name, ...values(DISK_FIELDS) }), { maxItems: 1024 })),
-  interfaces: Type.Optional(Type.Array(Type.Object({ name: Name, ...values(NET_FIELDS) }), { maxItems: 1024 })),
-  filesystems: Type.Optional(Type.Array(Type.Object({ mount_point: Name, ...values(FS_FIELDS) }), { maxItems: 1024 })),
+  disks: Type.Optional(
+    Type.Array(Type.Object({ name: Name, ...values(DISK_FIELDS, DeviceBounds.disk) }), { maxItems: 1024 }),
+  ),
+  interfaces: Type.Optional(
+    Type.Array(Type.Object({ name: Name, ...values(NET_FIELDS, DeviceBounds.net) }), { maxItems: 1024 }),
+  ),
+  filesystems: Type.Optional(
+    Type.Array(Type.Object({ mount_point: Name, ...values(FS_FIELDS, DeviceBounds.fs) }), { maxItems: 1024 }),
+  ),
 });
 export type MetricSample = Static<typeof MetricSampleSchema>;
 
@@ -113,22 +144,37 @@ export const TrickleRequestSchema = Type.Object({
   measurements: Type.Optional(Type.Array(RawMeasurementSchema, { maxItems: MAX_RAW_MEASUREMENTS })),
 });
 
+/** A sample of a batch the server refused, and why (the first field found wrong, or its timestamp). */
+export const RefusedSampleSchema = Type.Object({
+  /** Its position in the batch's `samples`. */
+  index: Type.Integer({ minimum: 0 }),
+  /** The field, within the sample (`host.cpu_busy`, `cpus.3.user`, `timestamp`). */
+  field: Type.String(),
+  reason: Type.String(),
+});
+export type RefusedSample = Static<typeof RefusedSampleSchema>;
+
 /**
- * The batch form when some samples lie outside the accepted time range (older than the tenant's raw retention, or
- * more than 10 minutes ahead of the server clock): the others are stored, and the 400 says the rest never will be.
+ * The 400 for a batch some samples of which can never be stored (a value out of its bounds, a malformed sample, a
+ * timestamp outside the accepted range): the others were stored, as `written` and `duplicates` say; `refused` lists
+ * the first 20 refused samples, `refused_count` counts them all.
  */
-export const MetricsBatchOutOfRangeSchema = Type.Object({
+export const MetricsBatchRefusedSchema = Type.Object({
   samples: Type.Array(Type.String()),
   written: Type.Integer(),
   duplicates: Type.Integer(),
+  refused: Type.Array(RefusedSampleSchema),
+  refused_count: Type.Integer(),
 });
+/** Its earlier name, when only timestamps could be refused. */
+export const MetricsBatchOutOfRangeSchema = MetricsBatchRefusedSchema;
 
 /** `POST /api/v1/metrics/` with raw rounds `{measurements}`: chained with the collector's previous round. */
 export const MetricsRawReceivedSchema = Type.Object({
   status: Type.Literal('received'),
   /** Interval samples written. */
   metrics_count: Type.Integer(),
-  /** Rounds with no parsable /proc measurement. */
+  /** Rounds with no parsable /proc measurement, or whose values come out beyond their bounds. */
   skipped: Type.Integer(),
   /** Parsable rounds outside the accepted time range (not stored). */
   out_of_range: Type.Integer(),
@@ -141,7 +187,7 @@ export const MetricsFileIngestedSchema = Type.Object({
   file_size: Type.Integer(),
   /** Interval samples written from the file. */
   metrics_count: Type.Integer(),
-  /** Rounds or rows that could not be parsed, and lines that were not a measurement. */
+  /** Rounds or rows that could not be parsed or came out beyond their bounds, and lines that were not a measurement. */
   skipped: Type.Integer(),
   /** Rounds or rows outside the accepted time range (kept in the file, not in the series). */
   out_of_range: Type.Integer(),
@@ -154,7 +200,7 @@ export const TrickleAcceptedSchema = Type.Object({
   /** Rounds stored (as an interval sample, or as the base of the next one). */
   metrics_count: Type.Integer(),
   session_id: Type.String({ format: 'uuid' }),
-  /** Rounds not stored: no parsable measurement, or outside the accepted time range. */
+  /** Rounds not stored: no parsable measurement, values beyond their bounds, or outside the accepted time range. */
   skipped: Type.Integer(),
 });
 

@@ -70,7 +70,7 @@ export function ingestRoutes(app: App, { db, config, guards }: Deps): void {
         identifier: body.identifier ?? null,
         metrics_count: r.accepted,
         session_id: r.sessionId,
-        skipped: r.unparseable + r.outOfRange,
+        skipped: r.unparseable + r.beyondBounds + r.outOfRange,
       };
     },
   );

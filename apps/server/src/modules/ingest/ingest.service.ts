@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { MetricSample, MetricsBatch } from '@xat/contracts';
+import type { MetricSample, MetricsBatch, RefusedSample } from '@xat/contracts';
 import type { RawMeasurement } from '@xat/procfs';
 import { batchedLookup } from '../../db/batched-lookup.ts';
 import type { Db } from '../../db/client.ts';
@@ -13,6 +13,7 @@ import { type IngestResult, ingestSamples, type RawStateUpdate } from '../metric
 import { decodeFile, parseCollectionFile } from './collection-file.ts';
 import { findMetricBatch, findRawRetentionDays, findRawStates, insertMetricBatch } from './ingest.queries.ts';
 import { chainRounds, toStoredRound } from './raw-rounds.ts';
+import { isStorable, refusalMessages, screenSamples } from './sample-screen.ts';
 
 /** Samples ahead of the server clock by more than this are refused (a collector with a wrong clock). */
 export const MAX_FUTURE_SECONDS = 600;
@@ -86,25 +87,35 @@ async function store(
   return total;
 }
 
+/** Our agent's batch with its samples not yet looked at one by one (each is judged on its own). */
+export type BatchEnvelope = Omit<MetricsBatch, 'samples'> & { samples: readonly unknown[] };
+
 export interface BatchOutcome extends IngestResult {
-  /** Samples refused for their timestamp; when > 0 the answer is a 400 carrying `message`. */
-  outOfRange: number;
-  message: string;
+  /** Samples refused (the first 20 listed): when any, the answer is a 400 carrying `messages`. */
+  refused: RefusedSample[];
+  refusedCount: number;
+  messages: string[];
 }
 
 /**
- * Our agent's batch. A batch_id seen before is acknowledged without storing anything; otherwise each sample already
- * stored for its (collector, timestamp) counts as a duplicate. Samples outside the accepted range are left out.
+ * Our agent's batch. Each sample is judged on its own: a malformed one, one with a value beyond its bounds or outside
+ * the accepted time range is refused with its reason, and the others are stored. A batch_id seen before is
+ * acknowledged without storing anything; otherwise each sample already stored for its (collector, timestamp) counts
+ * as a duplicate.
  */
-export async function ingestBatch(db: Db, tenantId: string, collectorId: string, batch: MetricsBatch) {
+export async function ingestBatch(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  batch: BatchEnvelope,
+): Promise<BatchOutcome> {
   const range = await acceptedRange(db, tenantId);
-  const inRange = batch.samples.filter((s) => range.contains(s.timestamp));
-  const outOfRange = batch.samples.length - inRange.length;
+  const screened = screenSamples(batch.samples, range);
   let result: IngestResult;
   if (await findMetricBatch(db, tenantId, collectorId, batch.batch_id)) {
-    result = { written: 0, duplicates: inRange.length };
+    result = { written: 0, duplicates: screened.accepted.length };
   } else {
-    result = await store(db, tenantId, collectorId, inRange);
+    result = await store(db, tenantId, collectorId, screened.accepted);
     try {
       await insertMetricBatch(db, tenantId, { collectorId, batchId: batch.batch_id, ...result });
     } catch (err) {
@@ -113,8 +124,12 @@ export async function ingestBatch(db: Db, tenantId: string, collectorId: string,
     }
   }
   await touchCollector(db, tenantId, collectorId);
-  const message = `${outOfRange} sample${outOfRange === 1 ? '' : 's'} outside the accepted time range (${range.describe()}).`;
-  return { ...result, outOfRange, message } satisfies BatchOutcome;
+  return {
+    ...result,
+    refused: screened.refused,
+    refusedCount: screened.invalid + screened.outOfRange,
+    messages: refusalMessages(screened, range),
+  };
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -138,6 +153,8 @@ export interface RawOutcome extends IngestResult {
   /** Rounds parsed and in range: stored as a sample, or kept as the base of the next interval. */
   accepted: number;
   unparseable: number;
+  /** Rounds whose interval came out with a value beyond its field's bounds (not stored, still chained from). */
+  beyondBounds: number;
   outOfRange: number;
   sessionId: string;
 }
@@ -172,13 +189,15 @@ export async function ingestRawRounds(
   if (opts.refuseUnusableAs && chained.accepted === 0) throw unusableRounds(opts.refuseUnusableAs, chained, range);
   // The state moves in the statement that stores the samples: a request that failed (5xx) and is retried chains
   // from the same round.
-  const { sessionId, ...result } = await store(db, tenantId, collectorId, chained.samples, { lastRound: chained.last });
+  const samples = chained.samples.filter(isStorable);
+  const { sessionId, ...result } = await store(db, tenantId, collectorId, samples, { lastRound: chained.last });
   if (!sessionId) throw new Error('the raw-rounds state was not recorded');
   await touchCollector(db, tenantId, collectorId);
   return {
     ...result,
-    accepted: chained.accepted,
+    accepted: chained.accepted - (chained.samples.length - samples.length),
     unparseable: chained.unparseable,
+    beyondBounds: chained.samples.length - samples.length,
     outOfRange: chained.outOfRange,
     sessionId,
   };
@@ -213,9 +232,10 @@ export async function ingestCollectionFile(
     throw err;
   }
   const row = await saveUpload(db, opts.dataDir, tenantId, collectorId, upload);
+  const samples = parsed.samples.filter(isStorable);
   let written: number;
   try {
-    ({ written } = await store(db, tenantId, collectorId, parsed.samples));
+    ({ written } = await store(db, tenantId, collectorId, samples));
     await updateCollectedDataSummary(db, tenantId, row.id, {
       rowCount: parsed.records,
       dataStart: parsed.start === undefined ? null : new Date(parsed.start * 1000),
@@ -227,5 +247,6 @@ export async function ingestCollectionFile(
     throw err;
   }
   await touchCollector(db, tenantId, collectorId);
-  return { dataId: row.id, fileSize: row.fileSize, written, skipped: parsed.skipped, outOfRange: parsed.outOfRange };
+  const skipped = parsed.skipped + parsed.samples.length - samples.length;
+  return { dataId: row.id, fileSize: row.fileSize, written, skipped, outOfRange: parsed.outOfRange };
 }

@@ -1,4 +1,4 @@
-import { MAX_RAW_MEASUREMENTS, MetricsBatchSchema, RawMeasurementSchema } from '@xat/contracts';
+import { MAX_BATCH_SAMPLES, MAX_RAW_MEASUREMENTS, MetricsBatchSchema, RawMeasurementSchema } from '@xat/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { Deps } from '../../app.ts';
@@ -10,7 +10,13 @@ import { ingestBatch, ingestCollectionFile, ingestRawRounds } from './ingest.ser
 /** A compiled TypeBox check that throws the DRF-shaped 400 route schemas give, its errors bounded (bounded-check.ts). */
 export const validator = <S extends TSchema>(schema: S) => boundedValidator<Static<S>>(schema);
 
-const validBatch = validator(MetricsBatchSchema);
+// The batch's frame; its samples are judged one by one (ingestBatch), so one bad sample does not sink the others.
+const validBatch = validator(
+  Type.Object({
+    ...MetricsBatchSchema.properties,
+    samples: Type.Array(Type.Unknown(), { maxItems: MAX_BATCH_SAMPLES }),
+  }),
+);
 const validRaw = validator(
   Type.Object({ measurements: Type.Array(RawMeasurementSchema, { maxItems: MAX_RAW_MEASUREMENTS }) }),
 );
@@ -37,8 +43,11 @@ export async function receiveMetricsJson(
     const r = await ingestBatch(db, tenantId, collectorId, batch);
     const counts = { written: r.written, duplicates: r.duplicates };
     // Prometheus remote-write contract: a 400 tells the agent these samples can never be stored, so it dead-letters
-    // them instead of retrying; the others were stored, and their counts come with it.
-    if (r.outOfRange > 0) return reply.code(400).send({ samples: [r.message], ...counts });
+    // them instead of retrying; the others were stored, and their counts come with it (MetricsBatchRefusedSchema).
+    if (r.refusedCount > 0)
+      return reply
+        .code(400)
+        .send({ samples: r.messages, ...counts, refused: r.refused, refused_count: r.refusedCount });
     return reply.code(200).send({ status: 'ok', batch_id: batch.batch_id, ...counts });
   }
 
@@ -63,9 +72,12 @@ export async function receiveMetricsJson(
   }
 
   const r = await ingestRawRounds(db, tenantId, collectorId, measurements, { refuseUnusableAs: key ?? 'measurement' });
-  return reply
-    .code(200)
-    .send({ status: 'received', metrics_count: r.written, skipped: r.unparseable, out_of_range: r.outOfRange });
+  return reply.code(200).send({
+    status: 'received',
+    metrics_count: r.written,
+    skipped: r.unparseable + r.beyondBounds,
+    out_of_range: r.outOfRange,
+  });
 }
 
 /** Multipart `file`: kept as collected data and parsed into the collector's series. */
