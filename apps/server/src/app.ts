@@ -3,8 +3,6 @@ import helmet from '@fastify/helmet';
 import jwt from '@fastify/jwt';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -19,8 +17,11 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { createGuards, type Guards } from './http/auth.ts';
 import { registerErrorHandler } from './http/errors.ts';
+import { registerFormBody } from './http/form-body.ts';
 import { registerJsonBodyParser } from './http/json-body.ts';
+import { trackMethodsOfPaths } from './http/method-not-allowed.ts';
 import { registerServerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
 import { registerTenantResolution } from './http/tenant.ts';
 import { agentRoutes } from './modules/agent/agent.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -115,6 +116,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   registerErrorHandler(app);
+  const registerMethodNotAllowed = trackMethodsOfPaths(app);
   registerJsonBodyParser(app);
 
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
@@ -129,23 +131,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20 } });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'XAT API',
-        version: VERSION,
-        description: 'Measure and compare the performance of servers and VMs.',
-      },
-      components: {
-        securitySchemes: {
-          jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerFormBody(app);
+  await registerOpenApi(app, VERSION);
   const serverMetrics = registerServerMetrics(app);
 
   app.decorateRequest('tenant');
@@ -173,5 +160,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   downloadRoutes(app, deps);
   // Last: the dashboard and its SPA fallback, which never shadows the API.
   webRoutes(app, deps);
+  // After every route: 405 with Allow for the methods a path lacks.
+  registerMethodNotAllowed();
   return app;
 }

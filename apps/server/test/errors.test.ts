@@ -62,6 +62,7 @@ describe('malformed requests', () => {
       headers: { 'content-type': 'application/xml' },
     });
     expectErrorBody(res, 415, 'unsupported_media_type');
+    // A form is read as DRF reads it (test/form-body.test.ts): these credentials are checked, and wrong.
     const form = await t.request({
       method: 'POST',
       url: '/api/v1/auth/token/',
@@ -69,7 +70,7 @@ describe('malformed requests', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       auth: false,
     });
-    expectErrorBody(form, 415, 'unsupported_media_type');
+    expectErrorBody(form, 401, 'no_active_account');
     const multipart = await t.request({
       method: 'POST',
       url: '/api/v1/users/',
@@ -173,13 +174,18 @@ describe('unknown routes', () => {
     for (const [method, url] of [
       ['GET', '/nope'],
       ['GET', '/api/v1/nope/'],
-      ['DELETE', '/api/v1/'],
-      ['POST', '/health/'],
+      ['POST', '/api/v1/nope/'],
     ] as const) {
       const res = await t.request({ method, url });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.json()).toEqual({ detail: 'Not found.', code: 'not_found' });
     }
+    // A path that exists, with a method it lacks: 405 (test/method-not-allowed.test.ts).
+    for (const [method, url] of [
+      ['DELETE', '/api/v1/'],
+      ['POST', '/health/'],
+    ] as const)
+      expectErrorBody(await t.request({ method, url }), 405, 'method_not_allowed');
   });
 });
 

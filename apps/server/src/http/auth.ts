@@ -6,6 +6,7 @@ import { findCollectorsByKeyHashes } from '../modules/collectors/collectors.quer
 import type { Tenant } from '../modules/tenants/tenants.queries.ts';
 import { findUserById, type Role, type UserRow } from '../modules/users/users.queries.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
+import { tagGuard } from './guard-tags.ts';
 
 export interface AgentPrincipal {
   collectorId: string;
@@ -81,7 +82,7 @@ function agentKeyOf(request: FastifyRequest): string | undefined {
 export function createGuards(app: FastifyInstance, db: Db) {
   /** A signed-in person of this tenant with at least `minRole`; viewers are read-only. */
   function user(minRole: Role = 'viewer'): preHandlerAsyncHookHandler {
-    return async (request) => {
+    return tagGuard({ kind: 'user', minRole }, async (request) => {
       const header = request.headers.authorization;
       if (!header && (request.headers['x-api-key'] || request.headers.apikey))
         throw unauthorized('Collector API keys are accepted only by agent endpoints.', 'authentication_failed');
@@ -96,7 +97,7 @@ export function createGuards(app: FastifyInstance, db: Db) {
       if (!found?.isActive) throw unauthorized('User not found or inactive.', 'user_not_found');
       if (RANK[found.role as Role] < RANK[minRole]) throw forbidden();
       request.principal = found;
-    };
+    });
   }
 
   // Agents' keys looked up together: the requests arriving in one turn share one query.
@@ -106,7 +107,7 @@ export function createGuards(app: FastifyInstance, db: Db) {
   );
 
   /** A collector's agent, by its API key; user tokens are refused here. */
-  const agent: preHandlerAsyncHookHandler = async (request) => {
+  const agent: preHandlerAsyncHookHandler = tagGuard({ kind: 'agent' }, async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
     if (query && (query.api_key !== undefined || query.apikey !== undefined))
       throw new ApiError(
@@ -138,7 +139,7 @@ export function createGuards(app: FastifyInstance, db: Db) {
         { 'www-authenticate': 'ApiKey' },
       );
     request.agent = { collectorId: collector.id, collectorName: collector.name };
-  };
+  });
 
   /**
    * Either a person with at least `minRole` or a collector's agent (when an agent key header is present). Handlers
@@ -146,12 +147,12 @@ export function createGuards(app: FastifyInstance, db: Db) {
    */
   function userOrAgent(minRole: Role): preHandlerAsyncHookHandler {
     const person = user(minRole);
-    return async function (this: unknown, request, reply) {
+    return tagGuard({ kind: 'userOrAgent', minRole }, async function (this: unknown, request, reply) {
       const auth = request.headers.authorization ?? '';
       const agentKeySent =
         request.headers['x-api-key'] !== undefined || request.headers.apikey !== undefined || /^apikey\s/i.test(auth);
       return agentKeySent ? agent.call(this as never, request, reply) : person.call(this as never, request, reply);
-    };
+    });
   }
 
   return { user, agent, userOrAgent };
