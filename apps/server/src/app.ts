@@ -8,6 +8,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
+  LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -75,6 +77,19 @@ const REDACT = [
 export const redactUrl = (url: string) =>
   url.replace(/([?&](?:api_?key|token|access|refresh)=)[^&]*/gi, '$1[redacted]');
 
+/** Health polls (a load balancer or `docker` every few seconds) log at debug; every other request at info. */
+class QuietHealthPolls extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (request.routeOptions.url === '/health/') request.log.debug({ req: request }, 'incoming request');
+    else super.incomingRequest(request, reply);
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && request.routeOptions.url === '/health/')
+      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(error, request, reply);
+  }
+}
+
 export interface BuildOptions {
   config: Config;
   database: Database;
@@ -106,6 +121,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
                 ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
                 : {}),
           },
+    logController: new QuietHealthPolls(),
     bodyLimit: 10 * 1024 * 1024,
     // Errors raised before routing (malformed URL encoding, bad content-type header) in the same shape as all others.
     frameworkErrors: (error, _request, reply) => {
