@@ -47,7 +47,15 @@ export function agentRoutes(app: App, deps: Deps): void {
     '/api/v1/register/',
     {
       preValidation: guards.agent,
-      schema: { tags, security, body: RegisterSchema, response: { 200: RegisteredSchema } },
+      schema: {
+        summary: 'Agent: register its host',
+        description:
+          'The agent reports its host: name, address, OS, CPU, effective CPUs, memory, storage. Fields left out keep their stored values. The collector counts as seen.',
+        tags,
+        security,
+        body: RegisterSchema,
+        response: { 200: RegisteredSchema },
+      },
     },
     async (request) => {
       const values = { ...registrationValues(request.body), lastSeen: new Date() };
@@ -71,6 +79,7 @@ export function agentRoutes(app: App, deps: Deps): void {
       onRequest: [(request, reply) => guards.agent.call(app, request, reply), holdIngestSlot(limiter)],
       preParsing: decodeContentEncoding(config.maxUploadBytes),
       schema: {
+        summary: 'Agent: upload metrics',
         tags,
         security,
         consumes: ['application/json', 'multipart/form-data'],

@@ -46,7 +46,16 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
 
   app.post(
     '/api/v1/auth/token/',
-    { schema: { tags, body: TokenRequest, response: { 200: TokenResponse } } },
+    {
+      schema: {
+        summary: 'Sign in',
+        description:
+          'Trades a username and password for an access token (15 minutes), a refresh token (rotated on each use) and the user. Failed attempts are throttled per address, per user and per tenant.',
+        tags,
+        body: TokenRequest,
+        response: { 200: TokenResponse },
+      },
+    },
     async (request) => {
       const { username, password } = request.body;
       const tenant = request.tenant.id;
@@ -65,7 +74,16 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
 
   app.post(
     '/api/v1/auth/token/refresh/',
-    { schema: { tags, body: RefreshRequest, response: { 200: TokenPair } } },
+    {
+      schema: {
+        summary: 'Refresh the access token',
+        description:
+          'Trades a refresh token for a new pair. Each refresh token works once: presenting a used one revokes its whole family, since someone else holds a copy.',
+        tags,
+        body: RefreshRequest,
+        response: { 200: TokenPair },
+      },
+    },
     async (request) => {
       const tenantId = request.tenant.id;
       const claims = verifyToken(app, request.body.refresh, 'refresh', tenantId);
@@ -84,22 +102,41 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
     },
   );
 
-  app.post('/api/v1/auth/token/verify/', { schema: { tags, body: VerifyRequest } }, async (request) => {
-    const token = request.body.token;
-    const claims =
-      verifyToken(app, token, 'access', request.tenant.id) ?? verifyToken(app, token, 'refresh', request.tenant.id);
-    if (!claims) throw unauthorized('Token is invalid or expired', 'token_not_valid');
-    if (claims.token_type === 'refresh') {
-      const stored = await findRefreshTokenByHash(db, request.tenant.id, sha256(token));
-      if (!stored || stored.revokedAt || stored.usedAt)
-        throw unauthorized('Token is invalid or expired', 'token_not_valid');
-    }
-    return {};
-  });
+  app.post(
+    '/api/v1/auth/token/verify/',
+    {
+      schema: {
+        summary: 'Check a token',
+        description: 'An empty object when the access or refresh token is valid for this tenant, 401 otherwise.',
+        tags,
+        body: VerifyRequest,
+      },
+    },
+    async (request) => {
+      const token = request.body.token;
+      const claims =
+        verifyToken(app, token, 'access', request.tenant.id) ?? verifyToken(app, token, 'refresh', request.tenant.id);
+      if (!claims) throw unauthorized('Token is invalid or expired', 'token_not_valid');
+      if (claims.token_type === 'refresh') {
+        const stored = await findRefreshTokenByHash(db, request.tenant.id, sha256(token));
+        if (!stored || stored.revokedAt || stored.usedAt)
+          throw unauthorized('Token is invalid or expired', 'token_not_valid');
+      }
+      return {};
+    },
+  );
 
   app.get(
     '/api/v1/auth/user/',
-    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: UserSchema } } },
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'The signed-in user',
+        description: 'The account the access token belongs to.',
+        tags,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => toUserDto(request.principal),
   );
 
@@ -108,7 +145,14 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
     {
       // The body is optional: a client that keeps no refresh token may just say goodbye.
       preValidation: [guards.user('viewer'), async (request) => void (request.body ??= {})],
-      schema: { tags, body: LogoutRequest, response: { 200: MessageBody } },
+      schema: {
+        summary: 'Sign out',
+        description:
+          'Revokes the refresh token sent and every token rotated from it. The body is optional; access tokens expire by themselves.',
+        tags,
+        body: LogoutRequest,
+        response: { 200: MessageBody },
+      },
     },
     async (request) => {
       const refresh = request.body.refresh;
@@ -127,7 +171,14 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
     '/api/v1/auth/password/change/',
     {
       preValidation: guards.user('viewer'),
-      schema: { tags, body: PasswordChangeRequest, response: { 200: MessageBody } },
+      schema: {
+        summary: 'Change your password',
+        description:
+          'Needs the old password; the new one, given twice, must pass the password policy (length, no common password). Ends every other session.',
+        tags,
+        body: PasswordChangeRequest,
+        response: { 200: MessageBody },
+      },
     },
     async (request) => {
       const { old_password, new_password, new_password2 } = request.body;
@@ -151,19 +202,31 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
   const registerLimit = createAttemptLimiter(limits, 'register', { ip: config.loginRateLimit });
   // Not even routed when disabled: a plain 404 that reveals nothing, whatever the body.
   if (!config.allowRegistration) return;
-  app.post('/api/v1/auth/register/', { schema: { tags, body: RegisterRequest } }, async (request, reply) => {
-    await registerLimit.reserve({ ip: `${request.tenant.id}|${clientNetwork(request.ip)}` });
-    const { password, password2, ...rest } = request.body;
-    if (password !== password2) throw fieldErrors({ password: ["Password fields didn't match."] });
-    const user = await createUser(db, request.tenant.id, { ...rest, password, role: 'member' });
-    reply.code(201);
-    const dto = toUserDto(user);
-    return {
-      id: dto.id,
-      username: dto.username,
-      email: dto.email,
-      first_name: dto.first_name,
-      last_name: dto.last_name,
-    };
-  });
+  app.post(
+    '/api/v1/auth/register/',
+    {
+      schema: {
+        summary: 'Create an account',
+        description:
+          'Self-service sign-up as a member, where the server allows it (ALLOW_REGISTRATION; otherwise the path does not exist). Throttled per address.',
+        tags,
+        body: RegisterRequest,
+      },
+    },
+    async (request, reply) => {
+      await registerLimit.reserve({ ip: `${request.tenant.id}|${clientNetwork(request.ip)}` });
+      const { password, password2, ...rest } = request.body;
+      if (password !== password2) throw fieldErrors({ password: ["Password fields didn't match."] });
+      const user = await createUser(db, request.tenant.id, { ...rest, password, role: 'member' });
+      reply.code(201);
+      const dto = toUserDto(user);
+      return {
+        id: dto.id,
+        username: dto.username,
+        email: dto.email,
+        first_name: dto.first_name,
+        last_name: dto.last_name,
+      };
+    },
+  );
 }

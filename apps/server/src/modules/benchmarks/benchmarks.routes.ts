@@ -112,7 +112,14 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
     '/api/v1/benchmarks/',
     {
       preValidation: guards.user('viewer'),
-      schema: { tags, querystring: BenchmarkListQuery, response: { 200: Page(BenchmarkSchema) } },
+      schema: {
+        summary: 'List benchmarks',
+        description:
+          'Benchmark runs of the tenant’s servers with status and scores (0–100), newest first, a page at a time; filtered by the query’s fields.',
+        tags,
+        querystring: BenchmarkListQuery,
+        response: { 200: Page(BenchmarkSchema) },
+      },
     },
     async (request) => {
       const page = pageParams(request.query);
@@ -130,7 +137,13 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
     '/api/v1/benchmarks/',
     {
       preValidation: guards.user('member'),
-      schema: { tags, body: BenchmarkCreateSchema, response: { 201: BenchmarkSchema } },
+      schema: {
+        summary: 'Record a benchmark',
+        description: 'A benchmark run of a collector: its name, type, status, times and scores (0–100).',
+        tags,
+        body: BenchmarkCreateSchema,
+        response: { 201: BenchmarkSchema },
+      },
     },
     async (request, reply) => {
       const tenantId = request.tenant.id;
@@ -150,7 +163,15 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/benchmarks/stats/',
-    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: BenchmarkStatsSchema } } },
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'Benchmark statistics',
+        description: 'Runs per status, and the average scores of the completed ones.',
+        tags,
+        response: { 200: BenchmarkStatsSchema },
+      },
+    },
     async (request): Promise<BenchmarkStats> => {
       const { byStatus, completed, averages } = await summarizeBenchmarks(db, request.tenant.id);
       const counts = Object.fromEntries(BENCHMARK_STATUSES.map((s) => [s, byStatus.get(s) ?? 0]));
@@ -173,7 +194,16 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/benchmarks/:id/',
-    { preValidation: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: BenchmarkSchema } } },
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'A benchmark',
+        description: 'One benchmark run.',
+        tags,
+        params: IdParams,
+        response: { 200: BenchmarkSchema },
+      },
+    },
     async (request) => {
       const row = await findBenchmark(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();
@@ -199,6 +229,8 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
       url: '/api/v1/benchmarks/:id/',
       preValidation: guards.user('member'),
       schema: {
+        summary: method === 'PUT' ? 'Replace a benchmark' : 'Update a benchmark',
+        description: 'All of its fields (PUT) or those sent (PATCH).',
         tags,
         params: IdParams,
         body: method === 'PUT' ? BenchmarkCreateSchema : BenchmarkPatchSchema,
@@ -210,7 +242,10 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
 
   app.delete(
     '/api/v1/benchmarks/:id/',
-    { preValidation: guards.user('member'), schema: { tags, params: IdParams } },
+    {
+      preValidation: guards.user('member'),
+      schema: { summary: 'Delete a benchmark', description: 'Removes the benchmark run.', tags, params: IdParams },
+    },
     async (request, reply) => {
       if (!(await deleteBenchmark(db, request.tenant.id, request.params.id))) throw notFound();
       return reply.code(204).send();

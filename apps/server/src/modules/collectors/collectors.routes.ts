@@ -112,7 +112,14 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     '/api/v1/collectors/',
     {
       preValidation: guards.user('viewer'),
-      schema: { tags, querystring: CollectorListQuery, response: { 200: Page(CollectorSchema) } },
+      schema: {
+        summary: 'List servers',
+        description:
+          'The tenant’s collectors (monitored servers) with status, specs and performance, a page at a time: filter by status, search by name, host or model, order by any column of `ordering`.',
+        tags,
+        querystring: CollectorListQuery,
+        response: { 200: Page(CollectorSchema) },
+      },
     },
     async (request) => {
       const page = pageParams(request.query);
@@ -136,6 +143,7 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     {
       preValidation: guards.user('viewer'),
       schema: {
+        summary: 'Fleet totals',
         tags,
         querystring: FleetFilterQuery,
         response: { 200: FleetSummarySchema },
@@ -160,7 +168,14 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     '/api/v1/collectors/',
     {
       preValidation: guards.user('member'),
-      schema: { tags, body: CollectorCreateSchema, response: { 201: CollectorCreatedSchema } },
+      schema: {
+        summary: 'Add a server',
+        description:
+          'Creates a collector and answers its API key once (only its hash is stored), with the one-line command that installs the agent with it.',
+        tags,
+        body: CollectorCreateSchema,
+        response: { 201: CollectorCreatedSchema },
+      },
     },
     async (request, reply) => {
       const apiKey = newApiKey();
@@ -193,7 +208,16 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.get(
     '/api/v1/collectors/:id/',
-    { preValidation: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectorSchema } } },
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'A server',
+        description: 'One collector: its specs, status and performance (its valid load tests of the last days).',
+        tags,
+        params: IdParams,
+        response: { 200: CollectorSchema },
+      },
+    },
     async (request) => {
       const row = await findCollectorWithPerformance(request.tenant.id, request.params.id);
       if (!row) throw notFound();
@@ -221,6 +245,9 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
       url: '/api/v1/collectors/:id/',
       preValidation: guards.user('member'),
       schema: {
+        summary: method === 'PUT' ? 'Replace a server’s details' : 'Update a server’s details',
+        description:
+          'The fields people manage (name, description, specs, hourly cost, pcd address): all of them (PUT) or those sent (PATCH).',
         tags,
         params: IdParams,
         body: method === 'PUT' ? CollectorCreateSchema : CollectorPatchSchema,
@@ -232,7 +259,15 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.delete(
     '/api/v1/collectors/:id/',
-    { preValidation: guards.user('member'), schema: { tags, params: IdParams } },
+    {
+      preValidation: guards.user('member'),
+      schema: {
+        summary: 'Delete a server',
+        description: 'Removes the collector with its metrics, load tests and files; its API key stops working.',
+        tags,
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       if (!(await deleteCollector(db, request.tenant.id, request.params.id))) throw notFound();
       return reply.code(204).send();
@@ -243,7 +278,14 @@ export function collectorRoutes(app: App, { db, config, guards }: Deps): void {
     '/api/v1/collectors/:id/regenerate-key/',
     {
       preValidation: guards.user('member'),
-      schema: { tags, params: IdParams, response: { 200: RegenerateKeySchema } },
+      schema: {
+        summary: 'New API key',
+        description:
+          'Replaces the collector’s API key and answers the new one, once; the previous key stops working at once.',
+        tags,
+        params: IdParams,
+        response: { 200: RegenerateKeySchema },
+      },
     },
     async (request) => {
       const apiKey = newApiKey();

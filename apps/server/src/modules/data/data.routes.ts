@@ -65,6 +65,9 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
     {
       preHandler: guards.user('viewer'),
       schema: {
+        summary: 'Files of a server',
+        description:
+          'The files uploaded for a collector (collections, CSVs, tool outputs), newest first, a page at a time.',
         tags,
         params: IdParams,
         querystring: CollectedDataListQuery,
@@ -90,6 +93,7 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
     {
       preHandler: guards.user('member'),
       schema: {
+        summary: 'Upload a file',
         tags,
         params: IdParams,
         consumes: ['multipart/form-data'],
@@ -115,7 +119,16 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.get(
     '/api/v1/data/:id/',
-    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams, response: { 200: CollectedDataSchema } } },
+    {
+      preHandler: guards.user('viewer'),
+      schema: {
+        summary: 'An uploaded file',
+        description: 'Its name, size, description, the time its data covers and its download URL.',
+        tags,
+        params: IdParams,
+        response: { 200: CollectedDataSchema },
+      },
+    },
     async (request) => {
       const row = await findCollectedData(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();
@@ -125,7 +138,15 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.delete(
     '/api/v1/data/:id/',
-    { preHandler: guards.user('member'), schema: { tags, params: IdParams } },
+    {
+      preHandler: guards.user('member'),
+      schema: {
+        summary: 'Delete an uploaded file',
+        description: 'Removes the record and the stored file.',
+        tags,
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       if (!(await deleteCollectedData(db, request.tenant.id, request.params.id))) throw notFound();
       await deleteStoredFile(config.dataDir, request.tenant.id, request.params.id);
@@ -135,7 +156,15 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
 
   app.get(
     '/api/v1/data/:id/download/',
-    { preHandler: guards.user('viewer'), schema: { tags, params: IdParams } },
+    {
+      preHandler: guards.user('viewer'),
+      schema: {
+        summary: 'Download an uploaded file',
+        description: 'The file as it was uploaded, as an attachment.',
+        tags,
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       const row = await findCollectedData(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();

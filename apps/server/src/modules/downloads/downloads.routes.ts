@@ -28,22 +28,28 @@ const tags = ['agent'];
  * and `GET /downloads/pcc.mjs` (the agent in one file). No credentials: the key travels in the install command.
  */
 export function downloadRoutes(app: App, { config }: Pick<Deps, 'config'>, files = defaultDownloadFiles): void {
-  app.get('/install.sh', { schema: { tags, description: 'The agent installer (bash).' } }, async (request, reply) => {
-    let script: string;
-    try {
-      script = await readFile(files.installScript, 'utf8');
-    } catch {
-      return reply.code(503).send({ detail: 'The agent installer is missing from this server.', code: 'unavailable' });
-    }
-    return reply
-      .header('cache-control', 'no-store')
-      .type('text/x-shellscript; charset=utf-8')
-      .send(script.replaceAll(PLACEHOLDER, publicBaseUrl(request, config)));
-  });
+  app.get(
+    '/install.sh',
+    { schema: { summary: 'Agent installer', tags, description: 'The agent installer (bash).' } },
+    async (request, reply) => {
+      let script: string;
+      try {
+        script = await readFile(files.installScript, 'utf8');
+      } catch {
+        return reply
+          .code(503)
+          .send({ detail: 'The agent installer is missing from this server.', code: 'unavailable' });
+      }
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/x-shellscript; charset=utf-8')
+        .send(script.replaceAll(PLACEHOLDER, publicBaseUrl(request, config)));
+    },
+  );
 
   app.get(
     '/downloads/pcc.mjs',
-    { schema: { tags, description: 'The agent, bundled in one file.' } },
+    { schema: { summary: 'Agent bundle', tags, description: 'The agent, bundled in one file.' } },
     async (_request, reply) => {
       const info = await stat(files.bundle).catch(() => undefined);
       if (!info?.isFile()) return reply.code(503).send(unavailable);

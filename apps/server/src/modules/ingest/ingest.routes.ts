@@ -48,6 +48,7 @@ export function ingestRoutes(app: App, { db, config, guards }: Deps): void {
       ],
       preParsing: decodeContentEncoding(config.maxUploadBytes),
       schema: {
+        summary: 'Original pcc: send rounds',
         tags: ['agent'],
         security: [{ apiKey: [] }],
         description:

@@ -44,6 +44,7 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
       {
         preValidation: guards.user('viewer'),
         schema: {
+          summary: 'Compare servers’ newest runs',
           tags,
           hide,
           description: 'The seed’s form: the newest run of each collector, with statistics over the default run set.',
@@ -58,7 +59,15 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
       `${base}/compare/`,
       {
         preValidation: guards.user('viewer'),
-        schema: { tags, hide, querystring: CompareQuery, response: { 200: CompareResponseSchema } },
+        schema: {
+          summary: 'Compare servers',
+          description:
+            'Statistics of the load tests of 2–10 collectors over a run set (`set`): per level the median, the spread and 95 % intervals, and per pair a verdict saying which is faster and by how much. `include` adds suspect or invalid runs; `run_ids` picks the runs by hand.',
+          tags,
+          hide,
+          querystring: CompareQuery,
+          response: { 200: CompareResponseSchema },
+        },
       },
       async (request) => {
         const { collector_ids, set, include, run_ids } = request.query;

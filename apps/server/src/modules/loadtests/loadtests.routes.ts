@@ -66,7 +66,15 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       `${base}/`,
       {
         preValidation: guards.user('viewer'),
-        schema: { tags, hide, querystring: LoadTestListQuery, response: { 200: Page(LoadTestSchema) } },
+        schema: {
+          summary: 'List load tests',
+          description:
+            'CPU load-test results (work units per second at 10–100 % load) with their verdict (valid, suspect, invalid), newest first, a page at a time; filter by collector, series or validity.',
+          tags,
+          hide,
+          querystring: LoadTestListQuery,
+          response: { 200: Page(LoadTestSchema) },
+        },
       },
       async (request) => {
         const page = pageParams(request.query);
@@ -86,7 +94,15 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       {
         // The agent (pcc loadtest) uploads its own results with its collector key.
         preValidation: guards.userOrAgent('member'),
-        schema: { tags, hide, body: LoadTestCreateSchema, response: { 201: LoadTestSchema } },
+        schema: {
+          summary: 'Store a load test',
+          description:
+            'A result of `pcc loadtest` (sent by the agent with its key, for its own collector only) or typed in by a member. The server judges it: validity and reasons, from the units and the conditions in `details`.',
+          tags,
+          hide,
+          body: LoadTestCreateSchema,
+          response: { 201: LoadTestSchema },
+        },
       },
       async (request, reply) => {
         const tenantId = request.tenant.id;
@@ -109,6 +125,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       {
         preValidation: guards.user('member'),
         schema: {
+          summary: 'Import a perfcpumeasure run',
           tags,
           hide,
           description:
@@ -157,7 +174,14 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
       `${base}/:id/`,
       {
         preValidation: guards.user('viewer'),
-        schema: { tags, hide, params: IdParams, response: { 200: LoadTestSchema } },
+        schema: {
+          summary: 'A load test',
+          description: 'One result with its levels, its verdict and the reasons for it.',
+          tags,
+          hide,
+          params: IdParams,
+          response: { 200: LoadTestSchema },
+        },
       },
       async (request) => findDto(request.tenant.id, request.params.id),
     );
@@ -168,6 +192,9 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
         url: `${base}/:id/`,
         preValidation: guards.user('member'),
         schema: {
+          summary: method === 'PUT' ? 'Replace a load test' : 'Update a load test',
+          description:
+            'All of its fields (PUT) or those sent (PATCH). Any change is judged again, so the verdict always matches what is stored.',
           tags,
           hide,
           params: IdParams,
@@ -195,7 +222,10 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
 
     app.delete(
       `${base}/:id/`,
-      { preValidation: guards.user('member'), schema: { tags, hide, params: IdParams } },
+      {
+        preValidation: guards.user('member'),
+        schema: { summary: 'Delete a load test', description: 'Removes the result.', tags, hide, params: IdParams },
+      },
       async (request, reply) => {
         if (!(await deleteLoadTest(db, request.tenant.id, request.params.id))) throw notFound();
         return reply.code(204).send();

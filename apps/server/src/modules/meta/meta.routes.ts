@@ -64,27 +64,39 @@ export function metaRoutes(
 ): void {
   const opsScope = createOpsAccess(app, { ...config, guards, resolveTenant: ops.resolveTenant });
 
-  app.get('/health/', { schema: { tags: ['meta'], querystring: HealthQuery } }, async (request, reply) => {
-    if (request.query.detail) await opsScope(request, reply);
-    const started = performance.now();
-    const database_status = await databaseStatus(() => pingDatabase(database.db));
-    if (database_status.err) request.log.error({ err: database_status.err }, 'health check: database unreachable');
-    const healthy = database_status.status === 'connected';
-    const degraded = database_status.status === 'unavailable';
-    reply.code(healthy ? 200 : 503);
-    // Away, not broken: the server keeps running and recovers by itself when the database is back.
-    if (degraded) reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-    return {
-      status: healthy ? 'healthy' : degraded ? 'degraded' : 'unhealthy',
-      timestamp: new Date().toISOString(),
-      version: VERSION,
-      database: database_status.status,
-      response_time_ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(request.query.detail
-        ? { details: { debug_mode: config.debug, database_engine: database.kind, node_version: process.version } }
-        : {}),
-    };
-  });
+  app.get(
+    '/health/',
+    {
+      schema: {
+        summary: 'Health of the server and its database',
+        description:
+          'Public and cheap, for load balancers: 200 when healthy; 503 when the database is away (degraded, with Retry-After) or broken. `detail=true` adds the engine and versions, for the operator or a tenant’s admin only.',
+        tags: ['meta'],
+        querystring: HealthQuery,
+      },
+    },
+    async (request, reply) => {
+      if (request.query.detail) await opsScope(request, reply);
+      const started = performance.now();
+      const database_status = await databaseStatus(() => pingDatabase(database.db));
+      if (database_status.err) request.log.error({ err: database_status.err }, 'health check: database unreachable');
+      const healthy = database_status.status === 'connected';
+      const degraded = database_status.status === 'unavailable';
+      reply.code(healthy ? 200 : 503);
+      // Away, not broken: the server keeps running and recovers by itself when the database is back.
+      if (degraded) reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return {
+        status: healthy ? 'healthy' : degraded ? 'degraded' : 'unhealthy',
+        timestamp: new Date().toISOString(),
+        version: VERSION,
+        database: database_status.status,
+        response_time_ms: Math.round((performance.now() - started) * 100) / 100,
+        ...(request.query.detail
+          ? { details: { debug_mode: config.debug, database_engine: database.kind, node_version: process.version } }
+          : {}),
+      };
+    },
+  );
 
   const map = async () => ({
     name: 'XAT API',
@@ -94,7 +106,17 @@ export function metaRoutes(
     schema: '/api/v1/schema/',
     endpoints: ENDPOINTS,
   });
-  app.get('/api/v1/', { schema: { tags: ['meta'] } }, map);
+  app.get(
+    '/api/v1/',
+    {
+      schema: {
+        summary: 'Map of the API',
+        description: 'Name, version, where the documentation and the OpenAPI document are, and each group’s path.',
+        tags: ['meta'],
+      },
+    },
+    map,
+  );
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const scope = await opsScope(request, reply);

@@ -48,6 +48,7 @@ export function metricsQueryRoutes(app: App, { db, config, guards }: Deps): void
       preValidation: guards.user('viewer'),
       serializerCompiler: plainJson,
       schema: {
+        summary: 'A server’s metrics',
         tags,
         description:
           'Columnar series of host fields, or of every device of `group` (cpu, disk, net, fs). Gaps are null: where ' +
@@ -82,6 +83,7 @@ export function metricsQueryRoutes(app: App, { db, config, guards }: Deps): void
       preValidation: guards.user('viewer'),
       serializerCompiler: plainJson,
       schema: {
+        summary: 'Compare servers’ metrics',
         tags,
         description: 'One host field of 2–10 collectors on shared, bucketed timestamps.',
         querystring: MetricsCompareQuerySchema,
@@ -129,6 +131,7 @@ export function metricsQueryRoutes(app: App, { db, config, guards }: Deps): void
       preValidation: guards.user('viewer'),
       serializerCompiler: plainJson,
       schema: {
+        summary: 'Export a server’s metrics',
         tags,
         description:
           'csv: `timestamp,<fields…>` with ISO-8601 timestamps and empty cells for gaps; json: the series of ' +

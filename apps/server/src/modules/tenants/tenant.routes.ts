@@ -26,7 +26,15 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/tenant/',
-    { preValidation: guards.user('viewer'), schema: { tags, response: { 200: TenantSettingsSchema } } },
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'This tenant’s settings',
+        description: 'Its name, its domains and how many days metrics are kept per resolution (raw, 1-minute, 1-hour).',
+        tags,
+        response: { 200: TenantSettingsSchema },
+      },
+    },
     async (request) =>
       settingsOf(request.tenant.id, request.tenant.name, await findTenantRetention(db, request.tenant.id)),
   );
@@ -35,7 +43,14 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
     '/api/v1/tenant/',
     {
       preValidation: guards.user('admin'),
-      schema: { tags, body: TenantSettingsPatchSchema, response: { 200: TenantSettingsSchema } },
+      schema: {
+        summary: 'Change metric retention',
+        description:
+          'Days metrics are kept per resolution; a coarser resolution is kept at least as long as a finer one. Admins only.',
+        tags,
+        body: TenantSettingsPatchSchema,
+        response: { 200: TenantSettingsSchema },
+      },
     },
     async (request) => {
       const b = request.body;

@@ -19,7 +19,16 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/users/',
-    { preValidation: admin, schema: { tags, querystring: PageQuery, response: { 200: Page(UserSchema) } } },
+    {
+      preValidation: admin,
+      schema: {
+        summary: 'List users',
+        description: 'The tenant’s accounts, a page at a time. Admins only.',
+        tags,
+        querystring: PageQuery,
+        response: { 200: Page(UserSchema) },
+      },
+    },
     async (request) => {
       const page = pageParams(request.query);
       const { rows, count } = await listUsers(db, request.tenant.id, page);
@@ -29,7 +38,17 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.post(
     '/api/v1/users/',
-    { preValidation: admin, schema: { tags, body: UserCreateRequest, response: { 201: UserSchema } } },
+    {
+      preValidation: admin,
+      schema: {
+        summary: 'Create a user',
+        description:
+          'An account with a role (viewer, member or admin) and a password that passes the policy. Admins only.',
+        tags,
+        body: UserCreateRequest,
+        response: { 201: UserSchema },
+      },
+    },
     async (request, reply) => {
       const user = await createUser(db, request.tenant.id, request.body);
       reply.code(201);
@@ -39,7 +58,16 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.get(
     '/api/v1/users/:id/',
-    { preValidation: admin, schema: { tags, params: IdParams, response: { 200: UserSchema } } },
+    {
+      preValidation: admin,
+      schema: {
+        summary: 'A user',
+        description: 'One account of this tenant. Admins only.',
+        tags,
+        params: IdParams,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => {
       const user = await findUserById(db, request.tenant.id, request.params.id);
       if (!user) throw notFound();
@@ -49,7 +77,18 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.patch(
     '/api/v1/users/:id/',
-    { preValidation: admin, schema: { tags, params: IdParams, body: UserPatchRequest, response: { 200: UserSchema } } },
+    {
+      preValidation: admin,
+      schema: {
+        summary: 'Update a user',
+        description:
+          'Changes any of username, email, names, role, active flag or password. The last active admin cannot be demoted or deactivated; a new password or deactivation ends the user’s sessions. Admins only.',
+        tags,
+        params: IdParams,
+        body: UserPatchRequest,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => {
       const tenantId = request.tenant.id;
       const current = await findUserById(db, tenantId, request.params.id);
@@ -85,7 +124,15 @@ export function userRoutes(app: App, { db, guards }: Deps): void {
 
   app.delete(
     '/api/v1/users/:id/',
-    { preValidation: admin, schema: { tags, params: IdParams } },
+    {
+      preValidation: admin,
+      schema: {
+        summary: 'Delete a user',
+        description: 'Removes an account: not your own, nor the last active admin. Admins only.',
+        tags,
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       if (request.params.id === request.principal.id)
         throw fieldErrors({ non_field_errors: ['You cannot delete your own account.'] });
