@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CollectorCreateSchema, RegisterSchema } from '@xat/contracts';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { formToBody } from '../src/http/form-body.ts';
-import { createCollector, createTestTenant, PASSWORD, type TestTenant } from './helpers.ts';
+import { createCollector, createTestTenant, fixturePath, PASSWORD, type TestTenant } from './helpers.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const form = (fields: Record<string, string | string[]>) => {
@@ -135,6 +136,21 @@ describe('form-encoded bodies', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ collector: id, units_10pct: 100, units_100pct: 1000, notes: 'by form' });
+  });
+
+  it('imports a perfcpumeasure run from a form', async () => {
+    const t = await createTestTenant();
+    const { id } = await createCollector(t);
+    const content = readFileSync(fixturePath('loadtest', 'oci-2vcpu-training.ndjson'), 'utf8');
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/loadtest/import/',
+      payload: form({ collector: id, content, notes: 'imported by form' }),
+      headers: FORM,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ collector: id, notes: 'imported by form' });
+    expect(res.json().units_100pct).toBeGreaterThan(0);
   });
 
   it('reads a form as DRF does: empty values, checkboxes, single values of lists; __proto__ is no field', () => {
