@@ -13,6 +13,7 @@ import {
 } from './modules/tenants/tenants.queries.ts';
 import { ROLES, type Role } from './modules/users/users.queries.ts';
 import { createUser } from './modules/users/users.service.ts';
+import { databaseError, dataDirError, StartError } from './start-errors.ts';
 
 const USAGE = `Usage: xat <command> [options]
 
@@ -32,9 +33,13 @@ Every command reads the environment described in README.md (DATABASE_URL, DATA_D
 class UsageError extends Error {}
 
 async function withDatabase<T>(config: Config, run: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
+  const database = await openDatabase(config).catch((err: unknown) => {
+    throw databaseError(config, err);
+  });
   try {
-    await database.migrate();
+    await database.migrate().catch((err: unknown) => {
+      throw databaseError(config, err);
+    });
     return await run(database);
   } finally {
     await database.close();
@@ -77,7 +82,13 @@ export async function runCli(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  const config = loadConfig();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    // SECRET_KEY is created in DATA_DIR on first start: the first place a bad data directory shows.
+    throw dataDirError(err) ?? err;
+  }
   switch (command) {
     case 'serve':
       await serve(config);
@@ -125,7 +136,8 @@ try {
   if (err instanceof ConfigError) console.error(`xat: the server cannot start.\n${err.message}`);
   else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
     console.error(`xat: ${(err as Error).message}\n\n${USAGE}`);
-  else if (err instanceof DatabaseLockedError || err instanceof DomainTakenError) console.error(`xat: ${err.message}`);
+  else if (err instanceof StartError || err instanceof DatabaseLockedError || err instanceof DomainTakenError)
+    console.error(`xat: ${err.message}`);
   else if (err instanceof ApiError) console.error(`xat: ${JSON.stringify(err.body)}`);
   else console.error(err);
   process.exit(err instanceof UsageError ? 2 : 1);

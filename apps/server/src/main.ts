@@ -1,33 +1,60 @@
-import { buildApp } from './app.ts';
+import { type App, buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { rejudgeLoadTestsForAllTenants } from './modules/loadtests/rejudge.ts';
-import { bootstrapDefaultTenant } from './modules/tenants/bootstrap.ts';
+import { type Bootstrapped, bootstrapDefaultTenant } from './modules/tenants/bootstrap.ts';
+import { databaseError, listenError } from './start-errors.ts';
 
-/** Opens the database, migrates, bootstraps, listens; closes gracefully on SIGINT/SIGTERM. */
+/**
+ * Opens the database, migrates, bootstraps, listens; closes gracefully on SIGINT/SIGTERM, from the moment the
+ * database is open (a signal during migrations waits for the database to close, never leaves it half written).
+ * Failures the operator can fix reject with a StartError (one line); the database is closed first.
+ */
 export async function serve(config: Config = loadConfig()): Promise<void> {
-  const database = await openDatabase(config);
-  await database.migrate();
-  // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
-  await rejudgeLoadTestsForAllTenants(database.db);
-  await bootstrapDefaultTenant(database.db, config, (line) => console.log(line));
-  const app = await buildApp({ config, database });
-  // Survived, not fatal: requests meanwhile answer 503 and the pool reconnects when PostgreSQL is back.
-  database.onConnectionError((err) => app.log.warn({ err }, 'database connection lost'));
-  let closing = false;
+  const database = await openDatabase(config).catch((err: unknown) => {
+    throw databaseError(config, err);
+  });
+  let app: App | undefined;
+  let bootstrapped: Bootstrapped | undefined;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app?.close();
+      await database.close();
+    })();
+    return closing;
+  };
   const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
+    if (app) app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    await app.close();
-    await database.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ port: config.port, host: config.host });
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.dataDir}/pgdata`;
-  app.log.info(`XAT listening on http://localhost:${config.port} — database: ${where}`);
+  try {
+    await database.migrate().catch((err: unknown) => {
+      throw databaseError(config, err);
+    });
+    // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
+    await rejudgeLoadTestsForAllTenants(database.db);
+    bootstrapped = await bootstrapDefaultTenant(database.db, config);
+    app = await buildApp({ config, database });
+    const log = app.log;
+    // Survived, not fatal: requests meanwhile answer 503 and the pool reconnects when PostgreSQL is back.
+    database.onConnectionError((err) => log.warn({ err }, 'database connection lost'));
+    await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
+      throw listenError(config, err);
+    });
+    const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.dataDir}/pgdata`;
+    log.info(`XAT listening on http://localhost:${config.port} — database: ${where}`);
+    // Last, so it is the first thing read after a successful start rather than lost above an error.
+    for (const line of bootstrapped.lines) console.log(line);
+  } catch (err) {
+    await close().catch(() => undefined);
+    // Never lost: the first admin exists now, and this start's error is what the operator reads.
+    if (bootstrapped?.passwordFile) console.error(`xat: the first admin's password is in ${bootstrapped.passwordFile}`);
+    throw err;
+  }
 }
