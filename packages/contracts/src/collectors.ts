@@ -62,6 +62,10 @@ export const CollectorSchema = Type.Object({
       description: 'CPUs the agent may use: its cgroup quota and cpuset, at most vcpus (reported by pcc)',
     }),
   ),
+  dropped_samples: Type.Integer({ description: 'Samples the agent reported it had to drop, in total' }),
+  clock_skew_seconds: Nullable(
+    Type.Number({ description: "The agent's clock minus the server's, as measured from its batches (seconds)" }),
+  ),
   memory_gib: Nullable(Type.Number()),
   storage_gib: Nullable(Type.Number()),
   storage_type: Type.Enum(STORAGE_TYPES),

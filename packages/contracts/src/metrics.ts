@@ -108,7 +108,10 @@ export const MAX_RAW_MEASUREMENTS = 10_000;
 /** Our agent's upload: already-computed interval values. Idempotent by batch_id and by (collector, timestamp). */
 export const MetricsBatchSchema = Type.Object({
   batch_id: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-  /** The agent's clock when it sent the batch (epoch seconds), to spot clock skew. */
+  /**
+   * The agent's clock when it sent the batch (epoch seconds). Past 10 s from the server's, the samples' timestamps
+   * are moved by the difference; a value outside 2000–2100 (a clock never set) moves nothing.
+   */
   collector_time: Type.Number(),
   samples: Type.Array(MetricSampleSchema, { maxItems: MAX_BATCH_SAMPLES }),
   /** How the agent itself is doing. */
@@ -117,7 +120,7 @@ export const MetricsBatchSchema = Type.Object({
       version: Type.Optional(Type.String({ maxLength: 64 })),
       cpu_pct: Type.Optional(Type.Number({ minimum: 0 })),
       rss_bytes: Type.Optional(Type.Integer({ minimum: 0 })),
-      /** Samples the agent had to drop (spool full) since its last report. */
+      /** Samples the agent had to drop (spool full, dead letters trimmed) since its last report; counted once per batch_id. */
       dropped_samples: Type.Optional(Type.Integer({ minimum: 0 })),
       spool_bytes: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
@@ -125,11 +128,20 @@ export const MetricsBatchSchema = Type.Object({
 });
 export type MetricsBatch = Static<typeof MetricsBatchSchema>;
 
+/** What the server made of the agent's clock (`collector_time` against its own when the batch arrived). */
+const ClockFields = {
+  /** The agent's clock minus the server's, in seconds, as held for this collector; null when never measured. */
+  clock_skew_seconds: Type.Union([Type.Number(), Type.Null()]),
+  /** Seconds taken off every sample's timestamp for that skew: 0 while it is within 10 s. */
+  clock_correction_seconds: Type.Integer(),
+};
+
 export const MetricsBatchResultSchema = Type.Object({
   status: Type.Literal('ok'),
   batch_id: Type.String(),
   written: Type.Integer(),
   duplicates: Type.Integer(),
+  ...ClockFields,
 });
 
 /** One line of the original raw format (REFERENCE 1.1), as sent to /v1/trickle and /api/v1/metrics/. */
@@ -165,6 +177,7 @@ export const MetricsBatchRefusedSchema = Type.Object({
   duplicates: Type.Integer(),
   refused: Type.Array(RefusedSampleSchema),
   refused_count: Type.Integer(),
+  ...ClockFields,
 });
 /** Its earlier name, when only timestamps could be refused. */
 export const MetricsBatchOutOfRangeSchema = MetricsBatchRefusedSchema;

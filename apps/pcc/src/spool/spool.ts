@@ -171,6 +171,13 @@ export class Spool {
     this.writeState();
   }
 
+  /** Samples lost after they left the spool (dead letters trimmed away): reported like those the spool dropped. */
+  countDropped(count: number): void {
+    if (count <= 0) return;
+    this.state.dropped += count;
+    this.writeState();
+  }
+
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

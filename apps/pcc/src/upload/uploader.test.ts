@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsBatchSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../http.ts';
-import { silentLogger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { countDeadLetters } from '../spool/dead-letter.ts';
 import { Spool } from '../spool/spool.ts';
 import { FakeMetricsStore, FakeServer, type Handler, sendJson } from '../testing/fake-server.ts';
@@ -25,7 +25,16 @@ const batchCheck = Compile(MetricsBatchSchema);
 const sample = (t: number) => ({ timestamp: 1_767_000_000 + t, interval_seconds: 10, host: { cpu_busy: t % 100 } });
 const tsOf = (t: number) => 1_767_000_000 + t;
 
-async function setup(handler: Handler, opts: { maxSamples?: number; timeoutMs?: number; spoolMax?: number } = {}) {
+interface SetupOptions {
+  maxSamples?: number;
+  timeoutMs?: number;
+  spoolMax?: number;
+  now?: () => number;
+  log?: Logger;
+  deadLetterMaxBytes?: number;
+}
+
+async function setup(handler: Handler, opts: SetupOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pcc-upload-'));
   dirs.push(dir);
   const server = await FakeServer.start(handler);
@@ -36,10 +45,12 @@ async function setup(handler: Handler, opts: { maxSamples?: number; timeoutMs?: 
     transport: client,
     spool,
     deadLetterFile,
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     maxSamples: opts.maxSamples ?? 500,
     backoff: new Backoff({ baseMs: 10, capMs: 80 }),
     agent: () => ({ version: '0.1.0', cpu_pct: 0.1, rss_bytes: 40e6 }),
+    ...(opts.now && { now: opts.now }),
+    ...(opts.deadLetterMaxBytes && { deadLetterMaxBytes: opts.deadLetterMaxBytes }),
   });
   cleanups.push(async () => {
     client.close();
@@ -50,7 +61,7 @@ async function setup(handler: Handler, opts: { maxSamples?: number; timeoutMs?: 
 
 const posts = (server: FakeServer) => server.requests.filter((r) => r.method === 'POST');
 const batchOf = (json: unknown) =>
-  json as { batch_id: string; samples: { timestamp: number }[]; agent: Record<string, number> };
+  json as { batch_id: string; collector_time: number; samples: { timestamp: number }[]; agent: Record<string, number> };
 
 describe('Uploader', () => {
   it('sends gzip batches that match the contract, with the key, over one kept-alive connection', async () => {
@@ -206,5 +217,68 @@ describe('Uploader', () => {
     expect(reports[0]).toBe(dropped);
     expect(reports.at(-1)).toBe(0);
     expect(store.stored.size + dropped).toBe(301);
+  });
+
+  it('sends each attempt with the clock at sending: a retried batch keeps its id, with a new collector_time', async () => {
+    const store = new FakeMetricsStore();
+    let clock = 1_800_000_000_000;
+    let first = true;
+    const { server, spool, uploader } = await setup(
+      (req, res) => {
+        if (first) {
+          first = false;
+          return sendJson(res, 503, { detail: 'busy' });
+        }
+        sendJson(res, 200, store.accept(req.json));
+      },
+      { now: () => clock },
+    );
+    spool.append(sample(1));
+    expect(typeof (await uploader.attempt())).toBe('object');
+    clock += 90_000; // the backoff, and more
+    expect(await uploader.attempt()).toBe('sent');
+    const [a, b] = posts(server).map((r) => batchOf(r.json));
+    expect(b?.batch_id).toBe(a?.batch_id);
+    expect([a?.collector_time, b?.collector_time]).toEqual([1_800_000_000, 1_800_000_090]);
+  });
+
+  it('says once that the server corrects this host’s clock, and once that it stopped', async () => {
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const log: Logger = { ...silentLogger, warn: (m) => warnings.push(m), info: (m) => infos.push(m) };
+    const corrections = [600, 600, 600, 0];
+    const store = new FakeMetricsStore();
+    const { spool, uploader } = await setup(
+      (req, res) => sendJson(res, 200, { ...store.accept(req.json), clock_correction_seconds: corrections.shift() }),
+      { log },
+    );
+    for (let t = 1; t <= 4; t++) {
+      spool.append(sample(t));
+      expect(await uploader.drain()).toBe(true);
+    }
+    expect(warnings.filter((m) => m.includes('clock'))).toHaveLength(1);
+    expect(infos.filter((m) => m.includes('clock'))).toHaveLength(1);
+  });
+
+  it('keeps the dead-letter file within its bound when every batch is refused, and reports what it trimmed', async () => {
+    const store = new FakeMetricsStore();
+    let refuse = true;
+    const { server, spool, uploader, deadLetterFile } = await setup(
+      (req, res) =>
+        refuse ? sendJson(res, 400, { samples: ['refused'] }) : sendJson(res, 200, store.accept(req.json)),
+      { maxSamples: 2, deadLetterMaxBytes: 2_000 },
+    );
+    for (let t = 1; t <= 60; t++) spool.append(sample(t));
+    expect(await uploader.drain()).toBe(true);
+    expect(statSync(deadLetterFile).size).toBeLessThanOrEqual(2_000);
+    const trimmed = 60 - countDeadLetters(deadLetterFile).samples;
+    expect(trimmed).toBeGreaterThan(0);
+    refuse = false;
+    spool.append(sample(61));
+    expect(await uploader.drain()).toBe(true);
+    // Every trimmed sample is reported once, in the batches that followed (the server counts a 400's report too).
+    const reported = posts(server).reduce((sum, r) => sum + (batchOf(r.json).agent.dropped_samples ?? 0), 0);
+    expect(reported).toBe(trimmed);
+    expect(spool.dropped).toBe(0);
   });
 });

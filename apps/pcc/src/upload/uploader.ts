@@ -1,9 +1,10 @@
 /**
  * Sends the spool to `POST /api/v1/metrics/` as gzip JSON batches (MetricsBatchSchema) over one kept-alive
  * connection. A batch's id is derived from its samples, so a retried batch carries the same id and the server keeps
- * it once. Network errors, timeouts, 408, 429 (after Retry-After) and 5xx are retried with backoff; 413 halves the
- * batch; 401/403 keep the data and retry (a key problem is not the batch's fault); any other 4xx sets the batch aside
- * in the dead-letter file, with the server's reason, and logs it.
+ * it once; each attempt carries the clock at sending (`collector_time`), which the server corrects a skewed clock by.
+ * Network errors, timeouts, 408, 429 (after Retry-After) and 5xx are retried with backoff; 413 halves the batch;
+ * 401/403 keep the data and retry (a key problem is not the batch's fault); any other 4xx sets the batch aside in the
+ * bounded dead-letter file, with the server's reason, and logs it (what the bound trims is reported as dropped).
  */
 import { gzipSync } from 'node:zlib';
 import { contentHash } from '../hash.ts';
@@ -33,7 +34,15 @@ export interface AgentReport {
 }
 
 export type UploadEvent =
-  | { type: 'sent'; batchId: string; samples: number; written?: number; duplicates?: number }
+  | {
+      type: 'sent';
+      batchId: string;
+      samples: number;
+      written?: number;
+      duplicates?: number;
+      /** Seconds the server took off the samples' timestamps for this host's clock skew. */
+      clockCorrection?: number;
+    }
   | { type: 'dead'; batchId: string; samples: number; status: number; reason: string }
   | { type: 'failed'; batchId: string; samples: number; status?: number; reason: string; retryInMs: number };
 
@@ -41,6 +50,8 @@ export interface UploaderOptions {
   transport: Transport;
   spool: Spool;
   deadLetterFile: string;
+  /** Bound on the dead-letter file (default DEAD_LETTER_MAX_BYTES); what it drops is reported as dropped samples. */
+  deadLetterMaxBytes?: number;
   log: Logger;
   /** Most samples per batch (default 500; a 413 lowers it for a while). */
   maxSamples?: number;
@@ -58,7 +69,6 @@ interface Job {
   batchId: string;
   /** Dropped samples reported in this batch (subtracted once it is acknowledged). */
   dropped: number;
-  body: Buffer;
 }
 
 /** Errors that mean the request never reached a server. */
@@ -68,6 +78,8 @@ export class Uploader {
   private limit: number;
   private inflight: Job | undefined;
   private successes = 0;
+  /** The clock correction last reported by the server, so a change is logged once. */
+  private clockCorrection = 0;
   private readonly maxSamples: number;
   private readonly backoff: Backoff;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -115,7 +127,9 @@ export class Uploader {
     let reason: string;
     let retryAfter: number | undefined;
     try {
-      const res = await this.opts.transport.request('POST', METRICS_PATH, job.body, {
+      // Built for each attempt: collector_time is the clock when it is sent, which the server measures skew by.
+      const body = gzipSync(this.body(batchId, batch, dropped));
+      const res = await this.opts.transport.request('POST', METRICS_PATH, body, {
         'content-type': 'application/json',
         'content-encoding': 'gzip',
       });
@@ -126,6 +140,7 @@ export class Uploader {
         this.backoff.reset();
         this.growLimit();
         const answer = parseAnswer(res.body);
+        this.noteClock(answer.clockCorrection);
         log.debug('batch uploaded', { batch_id: batchId, samples, ...answer });
         this.opts.onEvent?.({ type: 'sent', batchId, samples, ...answer });
         return 'sent';
@@ -140,8 +155,15 @@ export class Uploader {
       }
       if (isPermanent(status) || status === 413) {
         this.inflight = undefined;
-        writeDeadLetter(this.opts.deadLetterFile, { batchId, lines: batch.lines }, status, reason);
+        const letter = { batchId, lines: batch.lines };
+        const trimmed = writeDeadLetter(this.opts.deadLetterFile, letter, status, reason, this.opts.deadLetterMaxBytes);
         spool.resolve(batch.seqs, dropped);
+        spool.countDropped(trimmed);
+        if (trimmed > 0)
+          log.warn('dead-letter file full: its oldest samples dropped', {
+            dropped: trimmed,
+            file: this.opts.deadLetterFile,
+          });
         log.error('batch refused by the server: set aside in the dead-letter file', {
           batch_id: batchId,
           samples,
@@ -184,8 +206,18 @@ export class Uploader {
     const batch = this.opts.spool.nextBatch(this.limit);
     if (!batch) return undefined;
     const dropped = this.opts.spool.dropped;
-    const batchId = batchIdOf(this.opts.spool.instance, batch.seqs);
-    return { batch, batchId, dropped, body: gzipSync(this.body(batchId, batch, dropped)) };
+    return { batch, batchId: batchIdOf(this.opts.spool.instance, batch.seqs), dropped };
+  }
+
+  /** Says once when the server starts, changes or stops correcting this host's clock. */
+  private noteClock(correction: number | undefined): void {
+    if (correction === undefined || correction === this.clockCorrection) return;
+    this.clockCorrection = correction;
+    if (correction === 0) this.opts.log.info('the server no longer corrects this host’s clock');
+    else
+      this.opts.log.warn('this host’s clock is off: the server moves the samples’ timestamps; set the clock (NTP)', {
+        clock_off_by_seconds: correction,
+      });
   }
 
   private body(batchId: string, batch: SpoolBatch, dropped: number): string {
@@ -218,12 +250,13 @@ function isPermanent(status: number): boolean {
   return status >= 400 && status < 500 && ![401, 403, 408, 413, 429].includes(status);
 }
 
-function parseAnswer(body: string): { written?: number; duplicates?: number } {
+function parseAnswer(body: string): { written?: number; duplicates?: number; clockCorrection?: number } {
   try {
-    const data = JSON.parse(body) as { written?: unknown; duplicates?: unknown };
+    const data = JSON.parse(body) as { written?: unknown; duplicates?: unknown; clock_correction_seconds?: unknown };
     return {
       ...(typeof data.written === 'number' && { written: data.written }),
       ...(typeof data.duplicates === 'number' && { duplicates: data.duplicates }),
+      ...(typeof data.clock_correction_seconds === 'number' && { clockCorrection: data.clock_correction_seconds }),
     };
   } catch {
     return {};

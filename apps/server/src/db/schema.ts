@@ -111,6 +111,10 @@ export const collectors = pgTable(
     vcpus: integer('vcpus'),
     /** CPUs the agent may use (cgroup quota and cpuset), as pcc reports it; null when never reported. */
     effectiveCpus: doublePrecision('effective_cpus'),
+    /** Samples the agent reported it had to drop (spool full, dead letters trimmed), in total. */
+    droppedSamples: bigint('dropped_samples', { mode: 'number' }).notNull().default(0),
+    /** The agent's clock minus the server's in seconds, as measured from its batches; null before the first. */
+    clockSkewSeconds: doublePrecision('clock_skew_seconds'),
     memoryGib: numeric('memory_gib', { precision: 10, scale: 2 }),
     storageGib: numeric('storage_gib', { precision: 10, scale: 2 }),
     storageType: varchar('storage_type', { length: 20 }).notNull().default('unknown'),

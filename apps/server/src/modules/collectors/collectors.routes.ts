@@ -58,6 +58,8 @@ export function toCollectorDto(
     processor_model: row.processorModel,
     vcpus: row.vcpus,
     effective_cpus: row.effectiveCpus ?? null,
+    dropped_samples: row.droppedSamples,
+    clock_skew_seconds: row.clockSkewSeconds,
     memory_gib: num(row.memoryGib),
     storage_gib: num(row.storageGib),
     storage_type: row.storageType as Collector['storage_type'],

@@ -43,7 +43,14 @@ describe('POST /api/v1/metrics/ — our agent’s batch', () => {
     const batch = batchOf([now - 30, now - 20, now - 10]);
     const res = await postBatch(t, api_key, batch);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', batch_id: batch.batch_id, written: 3, duplicates: 0 });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      batch_id: batch.batch_id,
+      written: 3,
+      duplicates: 0,
+      clock_skew_seconds: expect.any(Number),
+      clock_correction_seconds: 0,
+    });
     const rows = await hostSeries(t.id, id);
     expect(rows.map((r) => [r.t, r.cpu_busy])).toEqual([
       [now - 30, 10],
@@ -64,7 +71,7 @@ describe('POST /api/v1/metrics/ — our agent’s batch', () => {
     expect((await postBatch(t, api_key, batch)).json()).toMatchObject({ written: 2, duplicates: 0 });
     const retried = await postBatch(t, api_key, batch);
     expect(retried.statusCode).toBe(200);
-    expect(retried.json()).toEqual({ status: 'ok', batch_id: batch.batch_id, written: 0, duplicates: 2 });
+    expect(retried.json()).toMatchObject({ status: 'ok', batch_id: batch.batch_id, written: 0, duplicates: 2 });
     // A new batch overlapping the stored one by a timestamp.
     const overlapping = await postBatch(t, api_key, batchOf([now - 20, now - 10]));
     expect(overlapping.json()).toMatchObject({ written: 1, duplicates: 1 });
@@ -160,6 +167,8 @@ describe('POST /api/v1/metrics/ — our agent’s batch', () => {
         { index: 2, field: 'timestamp', reason: `Outside the accepted time range (${range}).` },
       ],
       refused_count: 2,
+      clock_skew_seconds: expect.any(Number),
+      clock_correction_seconds: 0,
     });
     expect((await hostSeries(t.id, id)).map((r) => r.t)).toEqual([now - 60]);
   });

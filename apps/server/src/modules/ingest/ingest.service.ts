@@ -10,6 +10,7 @@ import { deleteCollectedData, updateCollectedDataSummary } from '../data/data.qu
 import { deleteStoredFile, discardFile } from '../data/file-store.ts';
 import { type ReceivedUpload, saveUpload } from '../data/upload.ts';
 import { type IngestResult, ingestSamples, type RawStateUpdate } from '../metrics/metrics.ingest.ts';
+import { type ClockReading, readAgentSignals } from './agent-signals.ts';
 import { decodeFile, parseCollectionFile } from './collection-file.ts';
 import { findMetricBatch, findRawRetentionDays, findRawStates, insertMetricBatch } from './ingest.queries.ts';
 import { chainRounds, toStoredRound } from './raw-rounds.ts';
@@ -90,7 +91,7 @@ async function store(
 /** Our agent's batch with its samples not yet looked at one by one (each is judged on its own). */
 export type BatchEnvelope = Omit<MetricsBatch, 'samples'> & { samples: readonly unknown[] };
 
-export interface BatchOutcome extends IngestResult {
+export interface BatchOutcome extends IngestResult, ClockReading {
   /** Samples refused (the first 20 listed): when any, the answer is a 400 carrying `messages`. */
   refused: RefusedSample[];
   refusedCount: number;
@@ -98,8 +99,9 @@ export interface BatchOutcome extends IngestResult {
 }
 
 /**
- * Our agent's batch. Each sample is judged on its own: a malformed one, one with a value beyond its bounds or outside
- * the accepted time range is refused with its reason, and the others are stored. A batch_id seen before is
+ * Our agent's batch. Its timestamps are first moved by the agent's clock skew, when past the tolerance. Each sample is
+ * then judged on its own: a malformed one, one with a value beyond its bounds or outside the accepted time range is
+ * refused with its reason, and the others are stored. A batch_id seen before is
  * acknowledged without storing anything; otherwise each sample already stored for its (collector, timestamp) counts
  * as a duplicate.
  */
@@ -108,11 +110,14 @@ export async function ingestBatch(
   tenantId: string,
   collectorId: string,
   batch: BatchEnvelope,
+  receivedAtMs = Date.now(),
 ): Promise<BatchOutcome> {
-  const range = await acceptedRange(db, tenantId);
-  const screened = screenSamples(batch.samples, range);
+  const range = await acceptedRange(db, tenantId, receivedAtMs);
+  const seen = await findMetricBatch(db, tenantId, collectorId, batch.batch_id);
+  const clock = await readAgentSignals(db, { tenantId, collectorId }, batch, { newBatch: !seen, receivedAtMs });
+  const screened = screenSamples(batch.samples, range, clock.correction);
   let result: IngestResult;
-  if (await findMetricBatch(db, tenantId, collectorId, batch.batch_id)) {
+  if (seen) {
     result = { written: 0, duplicates: screened.accepted.length };
   } else {
     result = await store(db, tenantId, collectorId, screened.accepted);
@@ -126,6 +131,7 @@ export async function ingestBatch(
   await touchCollector(db, tenantId, collectorId);
   return {
     ...result,
+    ...clock,
     refused: screened.refused,
     refusedCount: screened.invalid + screened.outOfRange,
     messages: refusalMessages(screened, range),

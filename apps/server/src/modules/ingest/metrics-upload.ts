@@ -40,8 +40,14 @@ export async function receiveMetricsJson(
 
   if ('batch_id' in body || 'samples' in body) {
     const batch = validBatch(body);
-    const r = await ingestBatch(db, tenantId, collectorId, batch);
-    const counts = { written: r.written, duplicates: r.duplicates };
+    // When the request arrived: the agent set collector_time just before sending it.
+    const r = await ingestBatch(db, tenantId, collectorId, batch, Date.now() - reply.elapsedTime);
+    const counts = {
+      written: r.written,
+      duplicates: r.duplicates,
+      clock_skew_seconds: r.skew,
+      clock_correction_seconds: r.correction,
+    };
     // Prometheus remote-write contract: a 400 tells the agent these samples can never be stored, so it dead-letters
     // them instead of retrying; the others were stored, and their counts come with it (MetricsBatchRefusedSchema).
     if (r.refusedCount > 0)

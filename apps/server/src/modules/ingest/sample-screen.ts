@@ -32,6 +32,8 @@ function firstProblem(sample: unknown): { field: string; reason: string } {
 export function screenSamples(
   samples: readonly unknown[],
   range: { contains(timestamp: number): boolean; describe(): string },
+  /** Seconds taken off each timestamp first: the sender's clock skew (agent-signals.ts). */
+  correction = 0,
 ): Screened {
   const out: Screened = { accepted: [], refused: [], invalid: 0, outOfRange: 0 };
   const room = () => out.refused.length < MAX_ERROR_FIELDS;
@@ -40,15 +42,16 @@ export function screenSamples(
       const problem = room() || out.invalid === 0 ? { index, ...firstProblem(sample) } : undefined;
       if (out.invalid++ === 0) out.firstInvalid = problem;
       if (problem && room()) out.refused.push(problem);
-    } else if (!range.contains(sample.timestamp)) {
-      out.outOfRange++;
-      if (room())
-        out.refused.push({
-          index,
-          field: 'timestamp',
-          reason: `Outside the accepted time range (${range.describe()}).`,
-        });
-    } else out.accepted.push(sample);
+      return;
+    }
+    const corrected = correction === 0 ? sample : { ...sample, timestamp: sample.timestamp - correction };
+    if (range.contains(corrected.timestamp)) {
+      out.accepted.push(corrected);
+      return;
+    }
+    out.outOfRange++;
+    const reason = `Outside the accepted time range (${range.describe()}).`;
+    if (room()) out.refused.push({ index, field: 'timestamp', reason });
   });
   return out;
 }
