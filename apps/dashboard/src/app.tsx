@@ -3,12 +3,14 @@ import { isAdmin, useSession } from './api/auth.ts';
 import { EmptyState } from './components/bits.tsx';
 import { Layout, useTitle } from './components/layout.tsx';
 import { matchPath, navigate, useLocation } from './lib/router.tsx';
+import { AccountPage } from './pages/account-page.tsx';
 import { BenchmarksPage } from './pages/benchmarks-page.tsx';
 import { ComparePage } from './pages/compare-page.tsx';
 import { LoadTestDetailPage } from './pages/load-test-detail-page.tsx';
 import { LoadTestsPage } from './pages/load-tests-page.tsx';
 import { ServerDetailPage } from './pages/server-detail-page.tsx';
 import { ServersPage } from './pages/servers-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { UsersPage } from './pages/users-page.tsx';
 
@@ -17,6 +19,15 @@ function NotFound() {
   return (
     <div className="card">
       <EmptyState title="This page does not exist." action={<a href="/servers">Go to the servers</a>} />
+    </div>
+  );
+}
+
+function AdminsOnly({ what }: { what: string }) {
+  useTitle('Admins only');
+  return (
+    <div className="card">
+      <EmptyState title={`Only admins ${what}.`}>Ask an admin of your team to change your role.</EmptyState>
     </div>
   );
 }
@@ -30,14 +41,10 @@ function Routes({ path }: { path: string }) {
   if (path === '/load-tests') return <LoadTestsPage />;
   if ((m = matchPath('/load-tests/:id', path))) return <LoadTestDetailPage id={m.id ?? ''} />;
   if (path === '/benchmarks') return <BenchmarksPage />;
-  if (path === '/users')
-    return isAdmin(session?.user) ? (
-      <UsersPage />
-    ) : (
-      <div className="card">
-        <EmptyState title="Only admins manage users.">Ask an admin of your team to change your role.</EmptyState>
-      </div>
-    );
+  if (path === '/account') return <AccountPage />;
+  if (path === '/users') return isAdmin(session?.user) ? <UsersPage /> : <AdminsOnly what="manage users" />;
+  if (path === '/settings')
+    return isAdmin(session?.user) ? <SettingsPage /> : <AdminsOnly what="change the team's settings" />;
   return <NotFound />;
 }
 

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import { isAdmin, signOut, useCurrentUser } from '../api/auth.ts';
+import { signOut, useCurrentUser } from '../api/auth.ts';
+import { isCurrent, navLinks } from '../lib/nav.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 
@@ -19,13 +20,6 @@ export function Logo() {
   );
 }
 
-const NAV = [
-  { to: '/servers', label: 'Servers' },
-  { to: '/compare', label: 'Compare' },
-  { to: '/load-tests', label: 'Load tests' },
-  { to: '/benchmarks', label: 'Benchmarks' },
-];
-
 /** Sets the tab's title for a page. */
 export function useTitle(title: string): void {
   useEffect(() => {
@@ -33,12 +27,17 @@ export function useTitle(title: string): void {
   }, [title]);
 }
 
-/** The bar on every page: the sections, the theme switch, who is signed in, and "Sign out". */
+/**
+ * The bar on every page: the sections, the theme switch, who is signed in (their account page) and "Sign out". On a
+ * narrow screen all but the brand fold behind a Menu button, which opens them as a column under the bar.
+ */
 export function Layout({ children }: { children: ReactNode }) {
   const user = useCurrentUser();
   const { path } = useLocation();
   const [leaving, setLeaving] = useState(false);
-  const links = isAdmin(user) ? [...NAV, { to: '/users', label: 'Users' }] : NAV;
+  // The menu is open for the page it was opened on: following one of its links closes it.
+  const [menuOn, setMenuOn] = useState<string>();
+  const open = menuOn === path;
   const doSignOut = async () => {
     setLeaving(true);
     await signOut();
@@ -46,28 +45,56 @@ export function Layout({ children }: { children: ReactNode }) {
   };
   return (
     <>
-      <header className="topbar">
+      <header className={`topbar${open ? ' open' : ''}`}>
         <Link to="/servers" className="brand" aria-label="XAT home">
           <Logo />
           XAT
         </Link>
-        <nav className="nav" aria-label="Main">
-          {links.map((l) => (
-            <Link key={l.to} to={l.to} aria-current={path === l.to || path.startsWith(`${l.to}/`) ? 'page' : undefined}>
-              {l.label}
-            </Link>
-          ))}
-        </nav>
-        <div className="topbar-right">
-          <ThemeToggle />
-          {user && (
-            <span className="who">
-              {user.username} <span className="badge">{user.role}</span>
-            </span>
-          )}
-          <button type="button" className="small" onClick={doSignOut} disabled={leaving}>
-            Sign out
-          </button>
+        <button
+          type="button"
+          className="menu-button ghost"
+          aria-expanded={open}
+          aria-controls="main-menu"
+          onClick={() => setMenuOn(open ? undefined : path)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setMenuOn(undefined);
+          }}
+        >
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path d={open ? 'M6 6l12 12M18 6L6 18' : 'M4 7h16M4 12h16M4 17h16'} stroke="currentColor" strokeWidth="2" />
+          </svg>
+          Menu
+        </button>
+        <div className="menu" id="main-menu">
+          <nav className="nav" aria-label="Main">
+            {navLinks(user?.role).map((l) => (
+              <Link
+                key={l.to}
+                to={l.to}
+                aria-current={isCurrent(path, l.to) ? 'page' : undefined}
+                onClick={() => setMenuOn(undefined)}
+              >
+                {l.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="topbar-right">
+            <ThemeToggle />
+            {user && (
+              <Link
+                to="/account"
+                className="who"
+                aria-current={path === '/account' ? 'page' : undefined}
+                onClick={() => setMenuOn(undefined)}
+              >
+                <span className="visually-hidden">Account: </span>
+                {user.username} <span className="badge">{user.role}</span>
+              </Link>
+            )}
+            <button type="button" className="small" onClick={doSignOut} disabled={leaving}>
+              Sign out
+            </button>
+          </div>
         </div>
       </header>
       <main className="main">{children}</main>

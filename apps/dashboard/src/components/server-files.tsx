@@ -1,9 +1,23 @@
-import type { CollectedData } from '@xat/contracts';
+import { type CollectedData, DATA_FILE_EXTENSIONS } from '@xat/contracts';
 import { type FormEvent, useRef, useState } from 'react';
+import type { ApiError } from '../api/client.ts';
 import { useCollectedData, useDeleteData, useDownloadData, useUploadData } from '../api/data.ts';
+import { formErrors } from '../lib/form-errors.ts';
 import { formatBytes, formatIsoDateTime, formatNumber } from '../lib/format.ts';
 import { EmptyState, Loading } from './bits.tsx';
 import { ConfirmDialog, ErrorMessage } from './dialog.tsx';
+
+// The picker offers what the server keeps; whatever it refuses all the same, it says why and that is shown.
+const ACCEPT = DATA_FILE_EXTENSIONS.map((e) => `.${e}`).join(',');
+
+/** A refusal in the server's words (the file's reasons first, without field names); other failures as they are. */
+function uploadErrorText(error: ApiError): string {
+  if (error.status < 400 || error.status >= 500) return `The upload failed: ${error.message}`;
+  const { byField, general } = formErrors(error, ['file', 'description'] as const);
+  const parts = [...(byField.file ?? []), ...(byField.description ?? []).map((m) => `Description: ${m}`)];
+  if (general) parts.push(general);
+  return `The server refused the file: ${parts.join(' ')}`;
+}
 
 /** A server's uploaded collection files: upload, download, delete. */
 export function ServerFiles({ collectorId, editable }: { collectorId: string; editable: boolean }) {
@@ -31,7 +45,7 @@ export function ServerFiles({ collectorId, editable }: { collectorId: string; ed
         <h2>Uploaded files</h2>
         {editable && (
           <form className="toolbar" onSubmit={submit}>
-            <input ref={input} type="file" aria-label="File to upload" accept=".csv,.json,.txt,.log,.gz,.zip" />
+            <input ref={input} type="file" aria-label="File to upload" accept={ACCEPT} onChange={upload.reset} />
             <input
               aria-label="Description of the file"
               placeholder="Description (optional)"
@@ -47,7 +61,7 @@ export function ServerFiles({ collectorId, editable }: { collectorId: string; ed
       </div>
       {upload.error && (
         <div className="card-body">
-          <ErrorMessage message={`Upload failed: ${upload.error.message}`} />
+          <ErrorMessage message={uploadErrorText(upload.error)} />
         </div>
       )}
       {download.error && (
@@ -64,7 +78,7 @@ export function ServerFiles({ collectorId, editable }: { collectorId: string; ed
       {files.data && rows.length === 0 && (
         <EmptyState title="No files uploaded.">
           {editable
-            ? 'Upload a raw pcc collection (JSON or gzip) or a CSV export to keep it with this server.'
+            ? `Keep a collection or an export with this server: ${DATA_FILE_EXTENSIONS.map((e) => `.${e}`).join(', ')}.`
             : 'Files that members upload for this server appear here.'}
         </EmptyState>
       )}

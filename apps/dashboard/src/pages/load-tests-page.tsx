@@ -5,6 +5,7 @@ import { useImportLoadTest, useLoadTests } from '../api/load-tests.ts';
 import { EmptyState, Loading } from '../components/bits.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
+import { LoadTestHint } from '../components/load-test-hint.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
 import { ServerSelect } from '../components/server-select.tsx';
 import { navigate, setSearch, useLocation } from '../lib/router.tsx';
@@ -112,10 +113,27 @@ export function LoadTestsPage() {
         )}
         {history.loading && !history.data && <Loading what="load tests" />}
         {history.data && history.data.results.length === 0 && (
-          <EmptyState title={validity || collector ? 'No load test matches these filters.' : 'No load tests yet.'}>
-            {canEdit(user)
-              ? 'Import a perfcpumeasure result above, or let the agent run its load test.'
-              : 'Load tests that members import appear here.'}
+          <EmptyState
+            title={
+              validity
+                ? 'No load test matches these filters.'
+                : collector
+                  ? 'No load tests for this server yet.'
+                  : 'No load tests yet.'
+            }
+          >
+            {validity ? (
+              'Choose “Any validity” to see the others.'
+            ) : (
+              <LoadTestHint
+                where={collector ? 'on this server' : 'on a server'}
+                alternative={
+                  canEdit(user)
+                    ? 'Or import a perfcpumeasure result file above.'
+                    : 'Or a member imports a perfcpumeasure result file.'
+                }
+              />
+            )}
           </EmptyState>
         )}
         {history.data && history.data.results.length > 0 && <LoadTestTable rows={history.data.results} />}

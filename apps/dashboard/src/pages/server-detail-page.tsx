@@ -11,6 +11,7 @@ import { EmptyState, LastSeen, Loading, StatusDot } from '../components/bits.tsx
 import { DeleteServerDialog, EditServerDialog, RegenerateKeyDialog } from '../components/collector-dialogs.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
+import { LoadTestHint } from '../components/load-test-hint.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
 import { MetricCharts } from '../components/metric-charts.tsx';
 import { ServerFiles } from '../components/server-files.tsx';
@@ -194,7 +195,17 @@ export function ServerDetailPage({ id }: { id: string }) {
         )}
         {loadTests.data && loadTests.data.results.length === 0 && (
           <EmptyState title="No load tests for this server yet.">
-            Run perfcpumeasure on it (or let the agent run its load test) and import the result.
+            <LoadTestHint
+              alternative={
+                editable ? (
+                  <>
+                    Or <Link to={`/load-tests?collector=${c.id}`}>import a perfcpumeasure result file</Link>.
+                  </>
+                ) : (
+                  'Or a member imports a perfcpumeasure result file.'
+                )
+              }
+            />
           </EmptyState>
         )}
         {loadTests.data && loadTests.data.results.length > 0 && (

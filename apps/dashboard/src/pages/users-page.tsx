@@ -81,7 +81,9 @@ function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => voi
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
-            <span className="hint">At least 8 characters; they can change it after signing in.</span>
+            <span className="hint">
+              Long and hard to guess (the server says what it refuses); they change it on their Account page.
+            </span>
           </div>
           <div className="field">
             <label htmlFor="new-role">Role</label>

@@ -1,0 +1,262 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { type Seeded, seed } from './seed.ts';
+
+// The account, the team's settings, the phone-width bar, the upload box's refusals and the empty states' advice,
+// in the built dashboard served by the real server, in Debian's Chromium.
+let server: XatServer;
+let data: Seeded;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+
+beforeAll(async () => {
+  const [started] = await Promise.all([startXat(), ensureBuilt()]);
+  server = started;
+  data = await seed(server);
+  browser = await launchBrowser();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+  console.error(`screenshot of the failure: ${file}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const PHONE = { width: 375, height: 740 };
+const LAPTOP = { width: 1440, height: 900 };
+
+async function signIn(username: string, password: string) {
+  await page.goto(`${server.origin}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Servers' }).waitFor();
+}
+
+async function signOut() {
+  await page.setViewportSize(LAPTOP);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+}
+
+const signInApi = (username: string, password: string) =>
+  call<{ access: string; refresh: string }>(server, 'POST', '/api/v1/auth/token/', { body: { username, password } });
+
+/**
+ * How far the page reaches past the window's right edge, and the outermost elements that do (what a person would
+ * have to scroll sideways to see); inside a box that scrolls by itself (a wide table) nothing counts.
+ */
+const overflow = () =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const past: string[] = [];
+    const visit = (el: Element): void => {
+      if (el.getBoundingClientRect().right > width + 0.5) {
+        past.push(`${el.tagName.toLowerCase()}.${el.className}`);
+        return;
+      }
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX)) return;
+      for (const child of el.children) visit(child);
+    };
+    for (const child of document.body.children) visit(child);
+    return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
+  });
+
+describe('account, settings, phone and empty states in Chromium', () => {
+  it("changes the admin's password: the policy's refusal in its words, then success, and every other session ends", async () => {
+    await signIn(server.admin.username, server.admin.password);
+    // Another device signed in before the change.
+    const elsewhere = await signInApi(server.admin.username, server.admin.password);
+    expect(elsewhere.status).toBe(200);
+    await page.getByRole('link', { name: /^Account: ada/ }).click();
+    await page.getByRole('heading', { name: 'Account' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Profile' }).textContent()).toContain('ada@example.com');
+    const form = page.getByRole('region', { name: 'Change password' });
+    await form.getByLabel('Current password').fill(server.admin.password);
+    await form.getByLabel('New password', { exact: true }).fill('password');
+    await form.getByLabel('New password again').fill('password');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    // The server's policy, each of its messages under the field it concerns.
+    const newPassword = form.getByLabel('New password', { exact: true });
+    await expect.poll(() => newPassword.getAttribute('aria-invalid')).toBe('true');
+    const described = (await newPassword.getAttribute('aria-describedby')) ?? '';
+    const errors = page.locator(`[id="${described.split(' ').pop()}"]`);
+    expect(await errors.textContent()).toContain('This password is too short. It must contain at least 10 characters.');
+    expect(await errors.textContent()).toContain('This password is too common.');
+    // A wrong current password is refused under its own field.
+    await form.getByLabel('Current password').fill('not-my-password');
+    await newPassword.fill('violet tractor harbour 42');
+    await form.getByLabel('New password again').fill('violet tractor harbour 42');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByText('Your old password was entered incorrectly.').waitFor();
+    expect(await newPassword.getAttribute('aria-invalid')).toBeNull();
+
+    await form.getByLabel('Current password').fill(server.admin.password);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    expect(await form.getByLabel('Current password').inputValue()).toBe('');
+    // The other device's session is over; this browser was signed in again with the new password and stays so.
+    const reused = await call(server, 'POST', '/api/v1/auth/token/refresh/', {
+      body: { refresh: elsewhere.body.refresh },
+    });
+    expect(reused.status).toBe(401);
+    const refresh = await page.evaluate(() => JSON.parse(localStorage.getItem('xat.session') ?? '{}').refresh);
+    expect((await call(server, 'POST', '/api/v1/auth/token/refresh/', { body: { refresh } })).status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Account' }).waitFor();
+    expect((await signInApi(server.admin.username, server.admin.password)).status).toBe(401);
+    server.admin.password = 'violet tractor harbour 42';
+    expect((await signInApi(server.admin.username, server.admin.password)).status).toBe(200);
+  });
+
+  it("lets an admin change the team's retention; the server's refusal is shown under its field", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Domains' }).textContent()).toContain(server.host.split(':')[0]);
+    const form = page.getByRole('region', { name: 'Retention' });
+    const raw = form.getByLabel('Raw samples (days)');
+    const minute = form.getByLabel('1-minute averages (days)');
+    const hour = form.getByLabel('1-hour averages (days)');
+    await expect.poll(() => raw.inputValue()).toBe('7');
+    expect(await minute.inputValue()).toBe('90');
+    expect(await hour.inputValue()).toBe('730');
+    expect(await form.textContent()).toContain('Now: 730 days (2 years).');
+    // Coarser kept shorter than finer: the server refuses, naming the field.
+    await raw.fill('30');
+    await minute.fill('14');
+    await form.getByRole('button', { name: 'Save retention' }).click();
+    await form.getByText('Must be at least retention_raw_days.').waitFor();
+    expect(await minute.getAttribute('aria-invalid')).toBe('true');
+    await minute.fill('120');
+    await form.getByRole('button', { name: 'Save retention' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const { access } = (await signInApi(server.admin.username, server.admin.password)).body;
+    const stored = await call<Record<string, number>>(server, 'GET', '/api/v1/tenant/', { token: access });
+    expect(stored.body).toMatchObject({ retention_raw_days: 30, retention_1m_days: 120, retention_1h_days: 730 });
+    await page.reload();
+    await expect.poll(() => minute.inputValue()).toBe('120');
+    expect(await form.textContent()).toContain('Now: 120 days (about 4 months).');
+  });
+
+  it('shows the server’s own message when it refuses an uploaded file', async () => {
+    await page.goto(`${server.origin}/servers/${data.azure.collector.id}`);
+    const files = page.getByRole('region', { name: 'Uploaded files' });
+    const input = files.getByLabel('File to upload');
+    // The picker offers what the server keeps.
+    expect(await input.getAttribute('accept')).toBe('.csv,.json,.txt,.log,.gz,.zip');
+    await input.setInputFiles({ name: 'agent.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    await files.getByRole('button', { name: 'Upload', exact: true }).click();
+    await files
+      .getByRole('alert')
+      .filter({
+        hasText:
+          'The server refused the file: File extension “exe” is not allowed. Allowed extensions are: csv, json, txt, log, gz, zip.',
+      })
+      .waitFor();
+    // Choosing another file clears the refusal; an empty one is refused in the server's words too.
+    await input.setInputFiles({ name: 'empty.json', mimeType: 'application/json', buffer: Buffer.alloc(0) });
+    expect(await files.getByRole('alert').count()).toBe(0);
+    await files.getByRole('button', { name: 'Upload', exact: true }).click();
+    await files
+      .getByRole('alert')
+      .filter({ hasText: 'The server refused the file: The submitted file is empty.' })
+      .waitFor();
+    expect(await files.getByText('No files uploaded.').count()).toBe(1);
+  });
+
+  it("suggests the agent's own load test where there is none, and importing a file as the alternative", async () => {
+    await page.goto(`${server.origin}/servers/${data.pending.collector.id}`);
+    const tests = page.getByRole('region', { name: 'Load tests' });
+    await tests.getByText('No load tests for this server yet.').waitFor();
+    const text = (await tests.textContent()) ?? '';
+    expect(text).toContain("Run the agent's load test on the server");
+    expect(await tests.getByLabel('Load test command', { exact: true }).textContent()).toBe(
+      'sudo pcc loadtest --runs 3',
+    );
+    expect(text).toContain('Or import a perfcpumeasure result file.');
+    expect(text).not.toMatch(/Run perfcpumeasure/);
+    await tests.getByRole('button', { name: 'Copy load test command' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('sudo pcc loadtest --runs 3');
+    // The alternative leads to the import form, for this server.
+    await tests.getByRole('link', { name: 'import a perfcpumeasure result file' }).click();
+    await page.getByRole('region', { name: 'Import a load test' }).waitFor();
+    const history = page.getByRole('region', { name: 'Load test history' });
+    await history.getByText('No load tests for this server yet.').waitFor();
+    expect(await history.textContent()).toContain("Run the agent's load test on this server");
+    expect(await history.textContent()).toContain('Or import a perfcpumeasure result file above.');
+  });
+
+  it('fits a phone: no page is wider than 375 px, and the sections open from a Menu button', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.origin}/servers`);
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await nav.isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await nav.getByRole('link', { name: 'Settings' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await overflow()).toEqual({ by: 0, past: [] });
+    // Following a link closes the menu.
+    await nav.getByRole('link', { name: 'Load tests' }).click();
+    await page.getByRole('heading', { name: 'Load tests', exact: true }).waitFor();
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await nav.isVisible()).toBe(false);
+
+    const pages: [string, string][] = [
+      ['/servers', 'Servers'],
+      [`/servers/${data.azure.collector.id}`, 'azure-web-01'],
+      [`/compare?ids=${data.oci.collector.id},${data.azure.collector.id}`, 'Compare'],
+      ['/load-tests', 'Load tests'],
+      [`/load-tests/${data.runs.ociSuspect.id}`, 'oci-app-01 ·'],
+      ['/benchmarks', 'Benchmarks'],
+      ['/users', 'Users'],
+      ['/settings', 'Settings'],
+      ['/account', 'Account'],
+    ];
+    for (const [path, heading] of pages) {
+      await page.goto(`${server.origin}${path}`);
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      // Charts and tables size themselves after the data arrives.
+      await page.waitForLoadState('networkidle');
+      expect({ path, ...(await overflow()) }).toEqual({ path, by: 0, past: [] });
+    }
+    await page.setViewportSize(LAPTOP);
+    expect(await menu.isVisible()).toBe(false);
+    expect(await nav.isVisible()).toBe(true);
+  });
+
+  it("keeps the team's settings from a viewer, and tells them the load-test command too", async () => {
+    await signOut();
+    await signIn(data.viewer.username, data.viewer.password);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Servers' }).count()).toBe(1);
+    expect(await nav.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await page.goto(`${server.origin}/settings`);
+    await page.getByText("Only admins change the team's settings.").waitFor();
+    expect(await page.getByRole('region', { name: 'Retention' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save retention' }).count()).toBe(0);
+    // A viewer has an account page too.
+    await page.getByRole('link', { name: /^Account: vera/ }).click();
+    await page.getByRole('region', { name: 'Change password' }).waitFor();
+    await page.goto(`${server.origin}/servers/${data.pending.collector.id}`);
+    const tests = page.getByRole('region', { name: 'Load tests' });
+    await tests.getByLabel('Load test command', { exact: true }).waitFor();
+    expect(await tests.textContent()).toContain('Or a member imports a perfcpumeasure result file.');
+    await signOut();
+  });
+});
