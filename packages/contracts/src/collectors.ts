@@ -31,7 +31,7 @@ export const Decimal = (precision: number, scale: number) => {
   ]);
 };
 
-/** A server's standing from its valid load tests of the last COMPARE_DAYS days (the servers list's columns). */
+/** A server's standing from its valid load tests of the last COMPARE_DAYS (30) days (the servers list's columns). */
 export const CollectorPerformanceSchema = Type.Object({
   runs: Type.Integer({ description: 'valid runs counted' }),
   other_runs: Type.Integer({ description: 'suspect or invalid runs of the same days, left out' }),

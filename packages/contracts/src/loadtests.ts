@@ -126,6 +126,9 @@ export const PccDetailsSchema = Type.Object({
 });
 export type PccDetails = Static<typeof PccDetailsSchema>;
 
+/** How far back `last_30_days` (and `auto` without a series) reaches, and the servers list's performance columns. */
+export const COMPARE_DAYS = 30;
+
 /** The runs a comparison takes per server. */
 export const COMPARE_RUN_SETS = ['auto', 'latest_series', 'last_30_days', 'all'] as const;
 export type CompareRunSet = (typeof COMPARE_RUN_SETS)[number];

@@ -1,10 +1,7 @@
-import type { CollectorPerformance, Validity } from '@xat/contracts';
+import { COMPARE_DAYS, type CollectorPerformance, type Validity } from '@xat/contracts';
 import { and, eq, gte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { collectors, loadTestResults } from '../../db/schema.ts';
-
-/** A server is ranked on its load tests of these last days: old runs say little about the machine it is today. */
-export const PERFORMANCE_DAYS = 30;
 
 const valid = sql`${loadTestResults.validity} = 'valid'`;
 const median = (column: SQL | typeof loadTestResults.units100pct | typeof loadTestResults.effectiveCpus) =>
@@ -19,7 +16,7 @@ const newestValidity = sql<Validity>`(array_agg(${loadTestResults.validity}
 export function performanceSubquery(db: Db, tenantId: string, collectorId?: string) {
   const conditions: (SQL | undefined)[] = [
     eq(loadTestResults.tenantId, tenantId),
-    gte(loadTestResults.createdAt, sql`now() - make_interval(days => ${PERFORMANCE_DAYS})`),
+    gte(loadTestResults.createdAt, sql`now() - make_interval(days => ${COMPARE_DAYS})`),
   ];
   if (collectorId) conditions.push(eq(loadTestResults.collectorId, collectorId));
   return db

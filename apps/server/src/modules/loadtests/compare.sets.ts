@@ -1,9 +1,7 @@
-import { type CompareRunSet, type CompareStatistics, includedValidities } from '@xat/contracts';
+import { COMPARE_DAYS, type CompareRunSet, type CompareStatistics, includedValidities } from '@xat/contracts';
 import type { CompareRun } from './loadtests.queries.ts';
 
 const DAY_MS = 86_400_000;
-/** How far back `last_30_days` (and `auto` without a series) reaches. */
-export const RECENT_DAYS = 30;
 
 export type RunSetName = CompareStatistics['set'];
 
@@ -20,7 +18,7 @@ export function pickRunSet(
   chosen?: ReadonlySet<string>,
 ): { set: RunSetName; runs: CompareRun[] } {
   if (chosen) return { set: 'chosen', runs: runs.filter((r) => chosen.has(r.id)) };
-  const since = now.getTime() - RECENT_DAYS * DAY_MS;
+  const since = now.getTime() - COMPARE_DAYS * DAY_MS;
   const recent = () => runs.filter((r) => r.createdAt.getTime() >= since);
   const seriesOf = (id: string | null | undefined) => (id ? runs.filter((r) => r.seriesId === id) : []);
   switch (set) {
