@@ -4,20 +4,12 @@ import jwt from '@fastify/jwt';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { Settings } from 'typebox/system';
+import type { App, Deps } from './app-types.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
-import { createGuards, type Guards } from './http/auth.ts';
+import { createGuards } from './http/auth.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { registerFormBody } from './http/form-body.ts';
 import { registerJsonBodyParser } from './http/json-body.ts';
@@ -41,26 +33,10 @@ import { metricsQueryRoutes } from './modules/metrics-query/metrics-query.routes
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { webRoutes } from './modules/web/web.routes.ts';
-
-export const VERSION = '0.1.0';
+import { VERSION } from './version.ts';
 
 // Report every bad field of a request, not TypeBox's default first 8 issues.
 Settings.Set({ maxErrors: 200 });
-
-export interface Deps {
-  readonly config: Config;
-  readonly database: Database;
-  readonly db: Database['db'];
-  readonly guards: Guards;
-}
-
-export type App = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
 
 const REDACT = [
   'req.headers.authorization',

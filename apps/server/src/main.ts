@@ -1,4 +1,5 @@
-import { type App, buildApp } from './app.ts';
+import { buildApp } from './app.ts';
+import type { App } from './app-types.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { rejudgeLoadTestsForAllTenants } from './modules/loadtests/rejudge.ts';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, inject } from 'vitest';
-import { type App, buildApp } from '../src/app.ts';
+import { buildApp } from '../src/app.ts';
+import type { App } from '../src/app-types.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
 import { ensureTenant } from '../src/modules/tenants/tenants.queries.ts';
@@ -39,6 +40,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     process.cwd(),
   );
 }
+
+/** An app of its own on `database` with these settings, for a test of a setting; the caller closes it. */
+export const buildTestApp = (database: Database, overrides: Record<string, string> = {}): Promise<App> =>
+  buildApp({ config: testConfig(overrides), database, logger: false });
 
 /** One app and database per test file, closed after it. */
 export function getApp(): Promise<{ app: App; database: Database; config: Config }> {

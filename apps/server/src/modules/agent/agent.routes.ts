@@ -7,7 +7,7 @@ import {
   RegisterSchema,
 } from '@xat/contracts';
 import { Type } from 'typebox';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
 import { collectorValues } from '../collectors/collector-values.ts';
 import { type CollectorValues, updateCollector } from '../collectors/collectors.queries.ts';

@@ -10,7 +10,7 @@ import {
   UserSchema,
   VerifyRequest,
 } from '@xat/contracts';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { clientNetwork, createAttemptLimiter } from '../../http/attempt-limiter.ts';
 import { sha256, verifyToken } from '../../http/auth.ts';
 import { fieldErrors, unauthorized } from '../../http/errors.ts';

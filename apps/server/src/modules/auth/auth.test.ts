@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestTenant, getApp, PASSWORD, type TestTenant, testConfig } from '../../../test/helpers.ts';
-import { buildApp } from '../../app.ts';
+import { buildTestApp, createTestTenant, getApp, PASSWORD, type TestTenant } from '../../../test/helpers.ts';
 import { refreshTokens, users } from '../../db/schema.ts';
 import type { Role } from '../users/users.queries.ts';
 import { createUser } from '../users/users.service.ts';
@@ -186,7 +185,7 @@ describe('sign-in rate limit', () => {
 
   it('follows LOGIN_RATE_LIMIT', async () => {
     const { database } = await getApp();
-    const app = await buildApp({ config: testConfig({ LOGIN_RATE_LIMIT: '2/m' }), database, logger: false });
+    const app = await buildTestApp(database, { LOGIN_RATE_LIMIT: '2/m' });
     try {
       const t = await createTestTenant();
       const u = await newUser(t);
@@ -456,7 +455,7 @@ describe('access tokens', () => {
 
   it('take their lifetime from the configuration', async () => {
     const { database } = await getApp();
-    const app = await buildApp({ config: testConfig({ ACCESS_TOKEN_LIFETIME: '2m' }), database, logger: false });
+    const app = await buildTestApp(database, { ACCESS_TOKEN_LIFETIME: '2m' });
     try {
       const t = await createTestTenant();
       const u = await newUser(t);
@@ -520,7 +519,7 @@ describe('access tokens', () => {
 describe('self-registration', () => {
   async function registrationApp() {
     const { database } = await getApp();
-    return buildApp({ config: testConfig({ ALLOW_REGISTRATION: 'true' }), database, logger: false });
+    return buildTestApp(database, { ALLOW_REGISTRATION: 'true' });
   }
 
   it('is 404 unless ALLOW_REGISTRATION=true, whatever the body', async () => {

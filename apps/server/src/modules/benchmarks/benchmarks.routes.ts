@@ -12,7 +12,7 @@ import {
   Page,
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';

@@ -14,7 +14,7 @@ import {
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newApiKey, sha256 } from '../../http/auth.ts';

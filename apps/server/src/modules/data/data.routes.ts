@@ -7,7 +7,7 @@ import {
   Page,
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
 import { notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';

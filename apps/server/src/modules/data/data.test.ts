@@ -3,9 +3,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, getApp, type TestTenant, testConfig } from '../../../test/helpers.ts';
+import { buildTestApp, createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
 import { fileForm, multipartBody } from '../../../test/multipart.ts';
-import { buildApp } from '../../app.ts';
 import { contentDisposition } from './data.routes.ts';
 import { sanitizeFileName } from './upload.ts';
 
@@ -229,7 +228,7 @@ describe('collected data', () => {
 describe('upload size limit', async () => {
   const { database } = await getApp();
   const dataDir = join(tmpdir(), `xat-test-small-${randomUUID()}`);
-  const small = await buildApp({ config: testConfig({ MAX_UPLOAD_BYTES: '64KiB', DATA_DIR: dataDir }), database });
+  const small = await buildTestApp(database, { MAX_UPLOAD_BYTES: '64KiB', DATA_DIR: dataDir });
   afterAll(async () => {
     await small.close();
     rmSync(dataDir, { recursive: true, force: true });

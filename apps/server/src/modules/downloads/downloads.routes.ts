@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { publicBaseUrl } from '../../http/urls.ts';
 
 /** Where the agent's installer and bundle are (apps/pcc); tests point elsewhere. Files, not imports: apps stay apart. */

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../test/helpers.ts';
-import type { App } from '../../app.ts';
+import type { App } from '../../app-types.ts';
 import { type DownloadFiles, defaultDownloadFiles, downloadRoutes } from './downloads.routes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'xat-downloads-'));

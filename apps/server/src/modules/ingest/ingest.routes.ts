@@ -1,7 +1,7 @@
 import { TrickleAcceptedSchema, TrickleEmptySchema, TrickleRequestSchema } from '@xat/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { ApiError } from '../../http/errors.ts';
 import { touchCollector } from '../collectors/collectors.queries.ts';
 import { ingestRawRounds } from './ingest.service.ts';

@@ -1,7 +1,7 @@
 import { MAX_BATCH_SAMPLES, MAX_RAW_MEASUREMENTS, MetricsBatchSchema, RawMeasurementSchema } from '@xat/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
-import type { Deps } from '../../app.ts';
+import type { Deps } from '../../app-types.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
 import { receiveUpload } from '../data/upload.ts';
 import { boundedValidator } from './bounded-check.ts';

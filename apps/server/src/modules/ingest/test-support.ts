@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
 import { fixturePath, getApp, type TestTenant } from '../../../test/helpers.ts';
-import type { App } from '../../app.ts';
+import type { App } from '../../app-types.ts';
 import { queryRows } from '../../db/client.ts';
 
 // Test support for the ingest tests (not a test file itself).

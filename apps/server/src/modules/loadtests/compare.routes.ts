@@ -1,5 +1,5 @@
 import { CompareQuery, CompareRequestSchema, CompareResponseSchema } from '@xat/contracts';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors } from '../../http/errors.ts';
 import { type CompareOptions, compareLoadTests } from './compare.service.ts';
 

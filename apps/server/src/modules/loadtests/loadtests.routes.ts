@@ -12,7 +12,7 @@ import {
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Compile } from 'typebox/compile';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, issuesToFieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { deleteLoadTest, findLoadTest, insertLoadTest, listLoadTests, updateLoadTest } from './loadtests.queries.ts';

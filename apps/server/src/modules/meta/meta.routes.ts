@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App, Deps } from '../../app.ts';
-import { VERSION } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { pingDatabase } from '../../db/client.ts';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../http/errors.ts';
 import type { ServerMetrics } from '../../http/metrics.ts';
 import { createOpsAccess } from '../../http/ops-access.ts';
+import { VERSION } from '../../version.ts';
 import type { Tenant } from '../tenants/tenants.queries.ts';
 
 const HealthQuery = Type.Object({ detail: Type.Optional(Type.Boolean()) });

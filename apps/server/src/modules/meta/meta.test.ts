@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTestTenant, getApp, openTestDatabase, testConfig } from '../../../test/helpers.ts';
-import { buildApp, VERSION } from '../../app.ts';
+import { buildTestApp, createTestTenant, getApp, openTestDatabase } from '../../../test/helpers.ts';
+import { VERSION } from '../../version.ts';
 
 describe('health', () => {
   it('reports a healthy server with its database connected', async () => {
@@ -27,7 +27,7 @@ describe('health', () => {
 
   it('answers 503 unhealthy when the database is gone', async () => {
     const database = await openTestDatabase();
-    const app = await buildApp({ config: testConfig(), database, logger: false });
+    const app = await buildTestApp(database);
     await database.close();
     try {
       const res = await app.inject({ method: 'GET', url: '/health/' });
@@ -111,11 +111,7 @@ describe('HTTP headers', () => {
 
   it('allows CORS only for CORS_ALLOWED_ORIGINS', async () => {
     const { database } = await getApp();
-    const app = await buildApp({
-      config: testConfig({ CORS_ALLOWED_ORIGINS: 'https://dash.example.com' }),
-      database,
-      logger: false,
-    });
+    const app = await buildTestApp(database, { CORS_ALLOWED_ORIGINS: 'https://dash.example.com' });
     try {
       const t = await createTestTenant();
       const ask = (origin: string) => app.inject({ method: 'GET', url: '/api/v1/', headers: { host: t.host, origin } });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, getApp, type TestTenant, testConfig } from '../../../test/helpers.ts';
-import { type App, buildApp } from '../../app.ts';
+import { buildTestApp, createTestTenant, getApp, type TestTenant, testConfig } from '../../../test/helpers.ts';
+import type { App } from '../../app-types.ts';
 
 // /metrics and /health/?detail=true: the operator (METRICS_TOKEN or OPS_ALLOWED_IPS) sees the whole server, a
 // tenant's admin only its own figures, anyone else nothing; unknown hosts 404 as for the API.
@@ -14,11 +14,7 @@ let b: TestTenant;
 
 beforeAll(async () => {
   const { database } = await getApp();
-  app = await buildApp({
-    config: testConfig({ METRICS_TOKEN, OPS_ALLOWED_IPS: '10.0.0.0/8, 2001:db8::/32' }),
-    database,
-    logger: false,
-  });
+  app = await buildTestApp(database, { METRICS_TOKEN, OPS_ALLOWED_IPS: '10.0.0.0/8, 2001:db8::/32' });
   await app.ready();
   // Tenants and tokens made on the shared app are good here: same database, same signing key.
   [a, b] = await Promise.all([createTestTenant(), createTestTenant()]);

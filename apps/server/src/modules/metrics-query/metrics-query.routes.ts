@@ -12,7 +12,7 @@ import {
 } from '@xat/contracts';
 import { processCollection } from '@xat/procfs';
 import { Type } from 'typebox';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import type { Db } from '../../db/client.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { findCollector, findCollectors } from '../collectors/collectors.queries.ts';

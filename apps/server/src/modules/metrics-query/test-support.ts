@@ -2,7 +2,7 @@
 import type { MetricSample } from '@xat/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { getApp, type TestTenant } from '../../../test/helpers.ts';
-import type { App } from '../../app.ts';
+import type { App } from '../../app-types.ts';
 import type { Role } from '../users/users.queries.ts';
 
 /** The shared test app (it serves this module's routes like every other). */

@@ -1,4 +1,4 @@
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { maintainPartitions } from './partitions.ts';
 
 const HOUR_MS = 3_600_000;

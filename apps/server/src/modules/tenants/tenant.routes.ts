@@ -1,5 +1,5 @@
 import { TenantSettingsPatchSchema, TenantSettingsSchema } from '@xat/contracts';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import {
   findTenantRetention,

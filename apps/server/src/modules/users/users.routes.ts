@@ -1,5 +1,5 @@
 import { IdParams, Page, PageQuery, UserCreateRequest, UserPatchRequest, UserSchema } from '@xat/contracts';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { App, Deps } from '../../app.ts';
+import type { App, Deps } from '../../app-types.ts';
 import { fileFor, webRoutes } from './web.routes.ts';
 
 const dirs: string[] = [];
