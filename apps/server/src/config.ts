@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
-import { PASSWORD_MIN_LENGTH } from './modules/auth/password-policy.ts';
+import { PASSWORD_MIN_LENGTH } from './modules/credentials/password-policy.ts';
 
 /** Everything the server reads from its environment, parsed once. The only reader of process.env. */
 export interface Config {

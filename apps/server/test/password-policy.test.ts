@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { ApiError } from '../src/http/errors.ts';
-import { checkPassword, PASSWORD_MIN_LENGTH } from '../src/modules/auth/password-policy.ts';
+import { checkPassword, PASSWORD_MIN_LENGTH } from '../src/modules/credentials/password-policy.ts';
 import { createUser } from '../src/modules/users/users.service.ts';
 import { createTestTenant, getApp, PASSWORD, testConfig } from './helpers.ts';
 

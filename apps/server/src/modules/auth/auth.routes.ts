@@ -15,16 +15,16 @@ import { clientNetwork, createAttemptLimiter } from '../../http/attempt-limiter.
 import { sha256, verifyToken } from '../../http/auth.ts';
 import { fieldErrors, unauthorized } from '../../http/errors.ts';
 import { createLimitStore } from '../../http/limit-store.ts';
-import { findUserById, findUserByUsername, updateUser } from '../users/users.queries.ts';
-import { createUser, toUserDto } from '../users/users.service.ts';
-import { checkPassword } from './password-policy.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { checkPassword } from '../credentials/password-policy.ts';
+import { hashPassword, verifyPassword } from '../credentials/passwords.ts';
 import {
   findRefreshTokenByHash,
   markRefreshTokenUsed,
   revokeRefreshFamily,
   revokeRefreshTokensOfUser,
-} from './refresh-tokens.queries.ts';
+} from '../credentials/refresh-tokens.queries.ts';
+import { findUserById, findUserByUsername, updateUser } from '../users/users.queries.ts';
+import { createUser, toUserDto } from '../users/users.service.ts';
 import { issueTokenPair } from './tokens.ts';
 
 const tags = ['auth'];

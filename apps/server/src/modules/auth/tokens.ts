@@ -3,7 +3,7 @@ import type { App } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sha256, signToken } from '../../http/auth.ts';
-import { insertRefreshToken } from './refresh-tokens.queries.ts';
+import { insertRefreshToken } from '../credentials/refresh-tokens.queries.ts';
 
 /** Issues an access token and a refresh token of `familyId` (a new family at login), storing only the refresh hash. */
 export async function issueTokenPair(

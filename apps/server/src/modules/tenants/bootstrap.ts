@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import { verifyPassword } from '../auth/passwords.ts';
+import { verifyPassword } from '../credentials/passwords.ts';
 import { countUsers, findUserByUsername } from '../users/users.queries.ts';
 import { createUser } from '../users/users.service.ts';
 import { DEFAULT_DOMAINS, DEFAULT_TENANT_NAME, ensureTenant, findTenantByDomain } from './tenants.queries.ts';

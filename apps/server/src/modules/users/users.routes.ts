@@ -3,9 +3,9 @@ import type { App, Deps } from '../../app-types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
-import { checkPassword } from '../auth/password-policy.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { revokeRefreshTokensOfUser } from '../auth/refresh-tokens.queries.ts';
+import { checkPassword } from '../credentials/password-policy.ts';
+import { hashPassword } from '../credentials/passwords.ts';
+import { revokeRefreshTokensOfUser } from '../credentials/refresh-tokens.queries.ts';
 import { deleteUser, findUserById, listUsers, type NewUser, updateUser } from './users.queries.ts';
 import { createUser, keepingAnAdmin, toUserDto } from './users.service.ts';
 

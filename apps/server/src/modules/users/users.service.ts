@@ -2,8 +2,8 @@ import type { User } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors } from '../../http/errors.ts';
-import { checkPassword } from '../auth/password-policy.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { checkPassword } from '../credentials/password-policy.ts';
+import { hashPassword } from '../credentials/passwords.ts';
 import { countAdmins, insertUser, lockActiveAdmins, type Role, type UserRow } from './users.queries.ts';
 
 export function toUserDto(row: UserRow): User {
