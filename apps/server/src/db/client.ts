@@ -47,6 +47,12 @@ export class DatabaseLockedError extends Error {
   }
 }
 
+/**
+ * PostgreSQL's 128 MB of shared buffers are all touched when PGlite starts (+130 MB idle RSS); 16 MB is what an
+ * embedded database needs (its files stay in the OS page cache). Idle memory by setting: BENCHMARKS.md.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Embedded PostgreSQL under dataDir/pgdata, guarded by a lock so a second process cannot corrupt it. */
 export async function openPglite(
   dataDir: string | undefined,
@@ -55,7 +61,10 @@ export async function openPglite(
   let release: (() => void) | undefined;
   let client: PGlite;
   if (dataDir === undefined) {
-    client = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    client = new PGlite({
+      startParams: PGLITE_START_PARAMS,
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    });
   } else {
     const dir = join(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
@@ -63,7 +72,7 @@ export async function openPglite(
     const lock = tryLockFile(lockFile);
     if (!lock) throw new DatabaseLockedError(dir, describeHolder(lockFile));
     release = lock.release;
-    client = new PGlite(dir);
+    client = new PGlite(dir, { startParams: PGLITE_START_PARAMS });
   }
   try {
     await client.waitReady;
