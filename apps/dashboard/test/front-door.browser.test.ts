@@ -176,6 +176,35 @@ describe('account, settings, phone and empty states in Chromium', () => {
     expect(await files.getByText('No files uploaded.').count()).toBe(1);
   });
 
+  it('shows what the agent says of itself: samples it dropped, and a warning for a clock 5 minutes fast', async () => {
+    const { awsApi, azure } = data;
+    // aws-api-02's agent reports with its clock 312 s ahead, having dropped 37 samples.
+    const batch = {
+      batch_id: `e2eskew${Date.now()}`,
+      collector_time: Date.now() / 1000 + 312,
+      samples: [],
+      agent: { dropped_samples: 37 },
+    };
+    const sent = await call(server, 'POST', '/api/v1/metrics/', { apiKey: awsApi.apiKey, body: batch });
+    expect(sent.status).toBe(200);
+    await page.goto(`${server.origin}/servers/${awsApi.collector.id}`);
+    const warning = page.getByRole('note', { name: 'Clock warning' });
+    await expect
+      .poll(() => warning.textContent())
+      .toMatch(/^This server's clock is 5 min 1\d s ahead of the XAT server's\. Its samples are moved/);
+    const specs = page.getByRole('region', { name: 'Specs' });
+    expect(await specs.textContent()).toMatch(/Agent clock5 min 1\d s ahead/);
+    expect(await specs.textContent()).toContain('Samples dropped by the agent37 (gaps in the charts)');
+    // A clock in step gets no warning: azure-web-01's agent sent its metrics on time.
+    await page.goto(`${server.origin}/servers/${azure.collector.id}`);
+    await page.getByRole('heading', { name: 'azure-web-01' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Specs' }).textContent()).toMatch(/Agent clockin step/);
+    expect(await page.getByRole('region', { name: 'Specs' }).textContent()).toContain(
+      'Samples dropped by the agentnone',
+    );
+    expect(await warning.count()).toBe(0);
+  });
+
   it("suggests the agent's own load test where there is none, and importing a file as the alternative", async () => {
     await page.goto(`${server.origin}/servers/${data.pending.collector.id}`);
     const tests = page.getByRole('region', { name: 'Load tests' });

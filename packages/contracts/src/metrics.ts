@@ -128,6 +128,12 @@ export const MetricsBatchSchema = Type.Object({
 });
 export type MetricsBatch = Static<typeof MetricsBatchSchema>;
 
+/**
+ * An agent clock this close to the server's is taken as it is; past it, the samples are moved by the skew (the server)
+ * and the clock is called wrong (the dashboard).
+ */
+export const CLOCK_SKEW_TOLERANCE_SECONDS = 10;
+
 /** What the server made of the agent's clock (`collector_time` against its own when the batch arrived). */
 const ClockFields = {
   /** The agent's clock minus the server's, in seconds, as held for this collector; null when never measured. */

@@ -16,6 +16,7 @@ import { LoadTestTable } from '../components/load-test-table.tsx';
 import { MetricCharts } from '../components/metric-charts.tsx';
 import { ServerFiles } from '../components/server-files.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
+import { clockSkewWarning, formatClockSkew, formatDropped, isClockSkewed } from '../lib/agent-signals.ts';
 import { formatGib, formatHourlyCost, formatIsoDateTime, formatNumber } from '../lib/format.ts';
 import { providerLabel } from '../lib/providers.ts';
 import { Link, navigate, setSearch, useLocation } from '../lib/router.tsx';
@@ -40,6 +41,8 @@ function Specs({ c }: { c: Collector }) {
     ],
     ['Provider', providerLabel(c.vm_brand)],
     ['Hourly cost', formatHourlyCost(c.hourly_cost)],
+    ['Agent clock', formatClockSkew(c.clock_skew_seconds)],
+    ['Samples dropped by the agent', formatDropped(c.dropped_samples)],
     ['Added', `${formatIsoDateTime(c.created_at)}${c.owner_username ? ` by ${c.owner_username}` : ''}`],
   ];
   return (
@@ -138,6 +141,12 @@ export function ServerDetailPage({ id }: { id: string }) {
           <Specs c={c} />
         </div>
       </section>
+
+      {isClockSkewed(c.clock_skew_seconds) && (
+        <div className="alert warn" role="note" aria-label="Clock warning">
+          {clockSkewWarning(c.clock_skew_seconds)}
+        </div>
+      )}
 
       {c.status === 'pending' && (
         <div className="alert info">

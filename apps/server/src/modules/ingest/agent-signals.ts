@@ -1,9 +1,10 @@
+import { CLOCK_SKEW_TOLERANCE_SECONDS } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { recordAgentSignals } from './ingest.queries.ts';
 import type { BatchEnvelope } from './ingest.service.ts';
 
-/** An agent clock this close to the server's is taken as it is. */
-export const CLOCK_SKEW_TOLERANCE_SECONDS = 10;
+// One tolerance for the server's correction and the dashboard's warning.
+export { CLOCK_SKEW_TOLERANCE_SECONDS };
 /**
  * A measured skew this close to the stored one is noise (network delay, a whole-second `collector_time`) and leaves
  * it as it is, so the correction stays the same from batch to batch and a sample sent twice lands on the same second.
