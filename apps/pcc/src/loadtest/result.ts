@@ -1,6 +1,5 @@
-import type { Validity, ValidityReason } from '@xat/contracts';
+import { judgeLoadTest, LOAD_LEVELS, type Validity, type ValidityReason, type Verdict } from '@xat/contracts';
 import type { LevelResult, LoadTestRun } from './controller.ts';
-import { judgeResult } from './verdict.ts';
 
 /** One run of a series: the series' id (uploaded as `series_id`), this run's place in it and its length. */
 export interface SeriesPlace {
@@ -53,6 +52,23 @@ export interface ResultMeta {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * The agent's own verdict on a run, by the same judge the server applies to what it stores (judgeLoadTest of
+ * @xat/contracts, from the same figures: whole units per level as uploaded, the levels' conditions, the run's).
+ */
+function judgeResult(r: Omit<LoadTestResult, 'validity' | 'validity_reasons'>): Verdict {
+  return judgeLoadTest({
+    source: 'pcc',
+    // The server keeps whole units: judged on the same numbers, the two verdicts agree.
+    units: LOAD_LEVELS.map((u) => Math.round(r.levels.find((l) => l.utilization === u)?.work_units ?? 0)),
+    levels: r.levels,
+    background_busy: r.background_busy,
+    speed_change_pct: r.speed_change_pct,
+    level_seconds: r.level_seconds,
+    forced: r.forced,
+  });
+}
 
 export function toResult(run: LoadTestRun, meta: ResultMeta): LoadTestResult {
   const full = run.levels.find((l) => l.utilization === 100)?.work_units ?? 0;

@@ -1,25 +1,8 @@
 /**
- * The agent's own verdict on a run, by the same judge the server applies to what it stores (judgeLoadTest of
- * @xat/contracts, from the same figures: whole units per level as uploaded, the levels' conditions, the run's), and
- * how it is told to people: the figures first, the verdict and its reasons last.
+ * How the agent's verdict on a run (result.ts: the server's judge, judgeLoadTest) is told to people: the figures
+ * first, the verdict and its reasons last.
  */
-import { judgeLoadTest, LOAD_LEVELS, type Verdict } from '@xat/contracts';
 import type { LoadTestResult } from './result.ts';
-
-type Measured = Omit<LoadTestResult, 'validity' | 'validity_reasons'>;
-
-export function judgeResult(r: Measured): Verdict {
-  return judgeLoadTest({
-    source: 'pcc',
-    // The server keeps whole units: judged on the same numbers, the two verdicts agree.
-    units: LOAD_LEVELS.map((u) => Math.round(r.levels.find((l) => l.utilization === u)?.work_units ?? 0)),
-    levels: r.levels,
-    background_busy: r.background_busy,
-    speed_change_pct: r.speed_change_pct,
-    level_seconds: r.level_seconds,
-    forced: r.forced,
-  });
-}
 
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${v}`;
 const cpusText = (r: LoadTestResult) =>
