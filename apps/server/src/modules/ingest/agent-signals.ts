@@ -1,7 +1,6 @@
-import { CLOCK_SKEW_TOLERANCE_SECONDS } from '@xat/contracts';
+import { CLOCK_SKEW_TOLERANCE_SECONDS, type MetricsBatch } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { recordAgentSignals } from './ingest.queries.ts';
-import type { BatchEnvelope } from './ingest.service.ts';
 
 // One tolerance for the server's correction and the dashboard's warning.
 export { CLOCK_SKEW_TOLERANCE_SECONDS };
@@ -38,7 +37,7 @@ export interface ClockReading {
 export async function readAgentSignals(
   db: Db,
   ids: { tenantId: string; collectorId: string },
-  batch: BatchEnvelope,
+  batch: Pick<MetricsBatch, 'collector_time' | 'agent'>,
   opts: { newBatch: boolean; receivedAtMs: number },
 ): Promise<ClockReading> {
   const measured = measureSkew(batch.collector_time, opts.receivedAtMs);
