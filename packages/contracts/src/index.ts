@@ -4,6 +4,7 @@ export * from './benchmarks.ts';
 export * from './collectors.ts';
 export * from './common.ts';
 export * from './data.ts';
+export * from './gaps.ts';
 export * from './loadtests.ts';
 export * from './metrics.ts';
 export * from './metrics-query.ts';

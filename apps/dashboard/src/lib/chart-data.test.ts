@@ -7,6 +7,8 @@ describe('chart data shaping', () => {
     expect(sampleSpacing([0, 10, 20, 30, 100])).toBe(10);
     expect(sampleSpacing([5])).toBe(0);
     expect(sampleSpacing([0, 10, 20], null)).toBe(10);
+    // A host sampling every 5 min in 1-minute buckets: spaced 300 s apart, as the server spaces them.
+    expect(sampleSpacing([0, 300, 600, 900, 1200], 60)).toBe(300);
   });
 
   it('finds gaps: null runs, jumps in time, and missing ends of the asked span', () => {
@@ -16,8 +18,10 @@ describe('chart data shaping', () => {
       { from: 60, to: 240 },
       { from: 240, to: 600 },
     ]);
-    // A late sample (1.5× the step) is not a gap.
+    // The server's rule (GAP_FACTOR 1.5): a late sample, 1.5 × the step, is not a gap; one missed sample is.
     expect(findGaps([0, 60, 150, 210], [[1, 1, 1, 1]], 60)).toEqual([]);
+    expect(findGaps([0, 60, 180, 240], [[1, 1, 1, 1]], 60)).toEqual([{ from: 60, to: 180 }]);
+    expect(findGaps([0, 300, 600, 900, 1200], [[1, 1, 1, 1, 1]], 60)).toEqual([]);
     // A value in any series means there is data.
     expect(
       findGaps(
@@ -48,6 +52,11 @@ describe('chart data shaping', () => {
     expect(xs).toEqual([0, 60, 120, 600, 660]);
     expect(a).toEqual([1, 2, null, 3, 4]);
     expect(b).toEqual([5, 6, null, 7, 8]);
+    // One missed sample breaks the line too, as on the server.
+    expect(withGapBreaks([0, 60, 180], [[1, 2, 3]], 60)).toEqual([
+      [0, 60, 120, 180],
+      [1, 2, null, 3],
+    ]);
     // Nothing to break: the same columns.
     expect(withGapBreaks([0, 60], [[1, null]], 60)).toEqual([
       [0, 60],

@@ -1,3 +1,5 @@
+import { bucketSpacing, isGap, typicalSpacing } from '@xat/contracts';
+
 /** A value per timestamp; null is a gap (never interpolated). */
 export type Values = readonly (number | null)[];
 
@@ -10,23 +12,20 @@ export interface Gap {
   to: number;
 }
 
-/** The usual spacing of the samples: the step, else the median distance between timestamps. */
+/**
+ * The usual spacing of the samples, as the server takes it: the step (the series' step_seconds), or the median
+ * spacing when a host samples less often than that; without a step, the median spacing.
+ */
 export function sampleSpacing(timestamps: readonly number[], stepSeconds?: number | null): number {
-  if (stepSeconds && stepSeconds > 0) return stepSeconds;
-  const deltas: number[] = [];
-  for (let i = 1; i < timestamps.length; i++) deltas.push((timestamps[i] ?? 0) - (timestamps[i - 1] ?? 0));
-  if (!deltas.length) return 0;
-  deltas.sort((a, b) => a - b);
-  return deltas[Math.floor(deltas.length / 2)] ?? 0;
+  if (stepSeconds && stepSeconds > 0) return bucketSpacing(timestamps, stepSeconds);
+  return typicalSpacing(timestamps) ?? 0;
 }
-
-/** Two timestamps further apart than this have a gap between them (a late sample or two is not a gap). */
-const gapThreshold = (spacing: number) => spacing * 2.5;
 
 const hasData = (series: readonly Values[], i: number) => series.some((s) => s[i] !== null && s[i] !== undefined);
 
 /**
- * Stretches where no series has a value: runs of nulls and jumps in time. With `range`, a missing start or end of
+ * Stretches where no series has a value: runs of nulls and jumps in time (the gap rule of @xat/contracts, the one the
+ * server breaks its series by). With `range`, a missing start or end of
  * the requested span counts too.
  */
 export function findGaps(
@@ -42,14 +41,13 @@ export function findGaps(
     if (!hasData(series, i)) continue;
     const t = timestamps[i] ?? 0;
     if (last === undefined) {
-      if (range?.from !== undefined && spacing && t - range.from > gapThreshold(spacing))
-        gaps.push({ from: range.from, to: t });
-    } else if (t - last > gapThreshold(spacing) || (i > 0 && !hasData(series, i - 1))) {
+      if (range?.from !== undefined && isGap(t - range.from, spacing)) gaps.push({ from: range.from, to: t });
+    } else if (isGap(t - last, spacing) || (i > 0 && !hasData(series, i - 1))) {
       if (t - last > spacing) gaps.push({ from: last, to: t });
     }
     last = t;
   }
-  if (last !== undefined && range?.to !== undefined && spacing && range.to - last > gapThreshold(spacing))
+  if (last !== undefined && range?.to !== undefined && isGap(range.to - last, spacing))
     gaps.push({ from: last, to: range.to });
   return gaps;
 }
@@ -69,7 +67,7 @@ export function withGapBreaks(
   for (let i = 0; i < timestamps.length; i++) {
     const t = timestamps[i] ?? 0;
     const prev = timestamps[i - 1];
-    if (i > 0 && prev !== undefined && spacing && t - prev > gapThreshold(spacing)) {
+    if (i > 0 && prev !== undefined && isGap(t - prev, spacing)) {
       xs.push(prev + spacing);
       for (const y of ys) y.push(null);
     }

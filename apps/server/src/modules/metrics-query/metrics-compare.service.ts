@@ -1,8 +1,8 @@
-import type { HostField, MetricsCompare } from '@xat/contracts';
+import { type HostField, type MetricsCompare, typicalSpacing } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { listFieldOfCollectors } from './metrics-query.queries.ts';
 import { MAX_ROWS, resolve, type SeriesRequest, tooManyPoints } from './metrics-query.service.ts';
-import { lowerMedian, typicalInterval } from './series.ts';
+import { lowerMedian } from './series.ts';
 import { RESOLUTION_SECONDS } from './time-range.ts';
 
 /** Sampling interval assumed for `step=raw` comparisons when no host has two samples (pcc's default frequency). */
@@ -33,7 +33,7 @@ export async function compareCollectors(db: Db, tenantId: string, request: Compa
   for (const h of found) perHost.set(h.key, { t: h.t, v: h.columns.v ?? [] });
   let step = RESOLUTION_SECONDS[resolution];
   if (resolution === 'raw') {
-    const intervals = [...perHost.values()].map((h) => typicalInterval(h.t));
+    const intervals = [...perHost.values()].map((h) => typicalSpacing(h.t));
     step = Math.max(1, Math.round(lowerMedian(intervals) ?? FALLBACK_INTERVAL));
   }
   // Bucket keys per host, then the shared grid from the smallest to the largest key.

@@ -1,8 +1,16 @@
-import type { DeviceSeries, HostField, MetricGroup, MetricSeries, MetricStep } from '@xat/contracts';
+import {
+  bucketSpacing,
+  type DeviceSeries,
+  type HostField,
+  type MetricGroup,
+  type MetricSeries,
+  type MetricStep,
+  typicalSpacing,
+} from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { fieldError } from '../../http/errors.ts';
 import { type Columns, listDeviceColumns, listHostRollups, listHostSamples } from './metrics-query.queries.ts';
-import { bucketSpacing, type Column, lowerMedian, typicalInterval, withGaps } from './series.ts';
+import { type Column, lowerMedian, withGaps } from './series.ts';
 import {
   chooseResolution,
   clipToRetention,
@@ -47,7 +55,7 @@ export async function readHostSeries(
   if (resolution === 'raw') {
     const data = empty ? NONE : await listHostSamples(db, tenantId, collectorId, fields, range, MAX_ROWS + 1);
     if (data.count > MAX_ROWS) throw tooManyPoints(MAX_ROWS);
-    const typical = lowerMedian(data.columns.i ?? []) ?? typicalInterval(data.t);
+    const typical = lowerMedian(data.columns.i ?? []) ?? typicalSpacing(data.t);
     const { timestamps, columns } = withGaps(data.t, pick(data, fields), typical);
     return { ...head, step_seconds: typical ?? null, timestamps, series: byField(fields, columns) };
   }
@@ -113,7 +121,7 @@ export async function readDeviceSeries(
   }
   const keys = [...devices.keys()].sort(compareDevices(group));
   const flat = keys.flatMap((k) => devices.get(k) ?? []);
-  const typical = bucket ? bucketSpacing(times, bucket) : typicalInterval(times);
+  const typical = bucket ? bucketSpacing(times, bucket) : typicalSpacing(times);
   const { timestamps, columns } = withGaps(times, flat, typical);
   const series: DeviceSeries['series'] = {};
   keys.forEach((k, d) => {
