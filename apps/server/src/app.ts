@@ -16,6 +16,7 @@ import { registerJsonBodyParser } from './http/json-body.ts';
 import { trackMethodsOfPaths } from './http/method-not-allowed.ts';
 import { registerServerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerRequestScope } from './http/request-scope.ts';
 import { registerTenantResolution } from './http/tenant.ts';
 import { agentRoutes } from './modules/agent/agent.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -108,6 +109,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   registerErrorHandler(app);
+  // First: every hook and handler after it queries under the request's tenant (row-level security).
+  registerRequestScope(app);
   const registerMethodNotAllowed = trackMethodsOfPaths(app);
   registerJsonBodyParser(app);
 

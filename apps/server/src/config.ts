@@ -10,6 +10,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | undefined;
+  /** The login owning the schema (migrations, partitions, what crosses tenants); DATABASE_URL is then restricted. */
+  readonly databaseOwnerUrl: string | undefined;
   readonly dataDir: string;
   readonly secretKey: string;
   readonly debug: boolean;
@@ -154,6 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     (v) => (/^postgres(ql)?:\/\//.test(v) ? v : undefined),
     'a postgres:// or postgresql:// URL',
   );
+  const databaseOwnerUrl = parsed(
+    'DATABASE_OWNER_URL',
+    undefined as string | undefined,
+    (v) => (/^postgres(ql)?:\/\//.test(v) ? v : undefined),
+    'a postgres:// or postgresql:// URL',
+  );
+  if (databaseOwnerUrl && !databaseUrl)
+    problems.push('DATABASE_OWNER_URL: needs DATABASE_URL too (the restricted login requests use)');
   const dataDirRaw = get('DATA_DIR') ?? './data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
   const publicUrl = parsed(
@@ -181,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host: get('HOST') ?? '0.0.0.0',
     databaseUrl,
+    databaseOwnerUrl,
     dataDir,
     secretKey: '',
     debug: parsed('DEBUG', false, parseBool, 'true or false'),

@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import type { App } from './app-types.ts';
 import { type Config, loadConfig } from './config.ts';
+import { acrossTenants } from './db/access-scope.ts';
 import { openDatabase } from './db/client.ts';
 import { rejudgeLoadTestsForAllTenants } from './modules/loadtests/rejudge.ts';
 import { type Bootstrapped, bootstrapDefaultTenant } from './modules/tenants/bootstrap.ts';
@@ -12,7 +13,8 @@ import { databaseError, listenError } from './start-errors.ts';
  * Failures the operator can fix reject with a StartError (one line); the database is closed first.
  */
 export async function serve(config: Config = loadConfig()): Promise<void> {
-  const database = await openDatabase(config).catch((err: unknown) => {
+  // Outside a request or a declared scope, a query sees no tenant's rows (db/access-scope.ts).
+  const database = await openDatabase({ ...config, unscoped: 'none' }).catch((err: unknown) => {
     throw databaseError(config, err);
   });
   let app: App | undefined;
@@ -38,9 +40,12 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     await database.migrate().catch((err: unknown) => {
       throw databaseError(config, err);
     });
-    // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
-    await rejudgeLoadTestsForAllTenants(database.db);
-    bootstrapped = await bootstrapDefaultTenant(database.db, config);
+    // Start-up jobs cross tenants: as the owner.
+    bootstrapped = await acrossTenants(async () => {
+      // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
+      await rejudgeLoadTestsForAllTenants(database.db);
+      return bootstrapDefaultTenant(database.db, config);
+    });
     app = await buildApp({ config, database });
     const log = app.log;
     // Survived, not fatal: requests meanwhile answer 503 and the pool reconnects when PostgreSQL is back.

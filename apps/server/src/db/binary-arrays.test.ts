@@ -35,17 +35,19 @@ describe('encodeArray', () => {
 describe('the hot-statement writer', () => {
   it('round-trips every element type, NULLs and awkward text exactly (binary on PostgreSQL, text on PGlite)', async () => {
     const { database } = await getApp();
-    const run = database.writer('xat_arrays_test', 1, ['float8', 'int4', 'text', 'uuid']);
+    const write = database.writer(1);
+    const statement = {
+      name: 'xat_arrays_test',
+      text: `select f, i, t, u::text as u from unnest($1::float8[], $2::int4[], $3::text[], $4::uuid[]) with ordinality
+         as x(f, i, t, u, n) order by n`,
+      arrays: ['float8', 'int4', 'text', 'uuid'],
+    } as const;
     const floats = [0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -123.456, 2 ** 53 + 2, null];
     const ints = [-2147483648, 2147483647, 0, 1, -1, null, 42];
     const texts = ['a"b', 'c\\d', '{x,y}', 'ünï ✓', '', null, 'NULL'];
     const id = '0f8e2a4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
     const uuids = [id, null, id.toUpperCase(), id, id, id, id];
-    const rows = await run(
-      `select f, i, t, u::text as u from unnest($1::float8[], $2::int4[], $3::text[], $4::uuid[]) with ordinality
-         as x(f, i, t, u, n) order by n`,
-      [floats, ints, texts, uuids],
-    );
+    const rows = await write((run) => run(statement, [floats, ints, texts, uuids]));
     expect(rows.map((r) => (r.f === null ? null : Number(r.f)))).toEqual(floats);
     expect(rows.map((r) => r.i)).toEqual(ints);
     expect(rows.map((r) => r.t)).toEqual(texts);
@@ -56,7 +58,13 @@ describe('the hot-statement writer', () => {
   it('says which statement got the wrong number of parameters', async ({ skip }) => {
     skip(!process.env.DATABASE_URL, 'PostgreSQL only (DATABASE_URL unset): the PGlite writer has no binary arrays');
     const { database } = await getApp();
-    const run = database.writer('xat_arrays_count', 1, ['float8', 'float8']);
-    await expect(run('select unnest($1::float8[])', [[1]])).rejects.toThrow(/xat_arrays_count: 1 parameters for 2/);
+    const statement = {
+      name: 'xat_arrays_count',
+      text: 'select unnest($1::float8[])',
+      arrays: ['float8', 'float8'],
+    } as const;
+    await expect(database.writer(1)((run) => run(statement, [[1]]))).rejects.toThrow(
+      /xat_arrays_count: 1 parameters for 2/,
+    );
   });
 });

@@ -1,14 +1,15 @@
 import type { App, Deps } from '../../app-types.ts';
+import { acrossTenants } from '../../db/access-scope.ts';
 import { maintainPartitions } from './partitions.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** Partitions created ahead and expired ones dropped: at start, then hourly while the server runs. */
+/** Partitions created ahead and expired ones dropped, as the schema's owner: at start, then hourly while the server runs. */
 export function registerMetricsMaintenance(app: App, { db }: Deps): void {
   let timer: NodeJS.Timeout | undefined;
   const run = async () => {
     try {
-      const { created, dropped } = await maintainPartitions(db);
+      const { created, dropped } = await acrossTenants(() => maintainPartitions(db));
       if (created || dropped.length) app.log.info({ created, dropped }, 'metric partitions maintained');
     } catch (err) {
       app.log.error({ err }, 'metric partition maintenance failed');

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { acrossTenants } from '../../db/access-scope.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import { isDuplicateTable, isUniqueViolation } from '../../db/errors.ts';
 
@@ -39,7 +40,10 @@ function partitionName(table: PartitionedTable, start: number, period: Period): 
 // Partitions known to exist, per database: ingest asks for them on every batch and must not hit the catalog each time.
 const known = new WeakMap<Db, Set<string>>();
 
-/** Creates the partitions of `table` covering every timestamp in `timestamps` (idempotent, safe concurrently). */
+/**
+ * Creates the partitions of `table` covering every timestamp in `timestamps` (idempotent, safe concurrently). As the
+ * schema's owner, whoever asks (ingest asks for late data): only the owner may add a partition to a table.
+ */
 export async function ensurePartitions(db: Db, table: PartitionedTable, timestamps: Iterable<number>): Promise<void> {
   const { period } = PARTITIONED[table];
   let cache = known.get(db);
@@ -55,9 +59,11 @@ export async function ensurePartitions(db: Db, table: PartitionedTable, timestam
     const from = new Date(start * 1000).toISOString();
     const to = new Date(periodEnd(start, period) * 1000).toISOString();
     try {
-      await db.execute(
-        sql.raw(
-          `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "${table}" FOR VALUES FROM ('${from}') TO ('${to}')`,
+      await acrossTenants(() =>
+        db.execute(
+          sql.raw(
+            `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "${table}" FOR VALUES FROM ('${from}') TO ('${to}')`,
+          ),
         ),
       );
     } catch (err) {
@@ -149,7 +155,7 @@ export async function maintainPartitions(
 export async function dropPartitions(db: Db, names: readonly string[]): Promise<void> {
   for (const name of names) {
     if (!/^metric_[a-z0-9_]+_p\d{6,8}$/.test(name)) throw new Error(`not a metric partition: ${name}`);
-    await db.execute(sql.raw(`DROP TABLE IF EXISTS "${name}"`));
+    await acrossTenants(() => db.execute(sql.raw(`DROP TABLE IF EXISTS "${name}"`)));
     known.get(db)?.delete(name);
   }
 }
