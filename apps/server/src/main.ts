@@ -2,7 +2,7 @@ import { buildApp } from './app.ts';
 import type { App } from './app-types.ts';
 import { type Config, loadConfig } from './config.ts';
 import { acrossTenants } from './db/access-scope.ts';
-import { openDatabase } from './db/client.ts';
+import { LOCKS, openDatabase } from './db/client.ts';
 import { rejudgeLoadTestsForAllTenants } from './modules/loadtests/rejudge.ts';
 import { type Bootstrapped, bootstrapDefaultTenant } from './modules/tenants/bootstrap.ts';
 import { databaseError, listenError } from './start-errors.ts';
@@ -40,12 +40,15 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     await database.migrate().catch((err: unknown) => {
       throw databaseError(config, err);
     });
-    // Start-up jobs cross tenants: as the owner.
-    bootstrapped = await acrossTenants(async () => {
-      // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
-      await rejudgeLoadTestsForAllTenants(database.db);
-      return bootstrapDefaultTenant(database.db, config);
-    });
+    // Start-up jobs cross tenants, as the owner; one process at a time (several may start at once on one PostgreSQL).
+    bootstrapped = await database.exclusive(LOCKS.startup, { wait: true }, () =>
+      acrossTenants(async () => {
+        // Verdicts reached with older rules (or none, before 0004) are judged again with today's, once per start.
+        await rejudgeLoadTestsForAllTenants(database.db);
+        return bootstrapDefaultTenant(database.db, config);
+      }),
+    );
+    if (!bootstrapped) throw new Error('start-up jobs did not run');
     app = await buildApp({ config, database });
     const log = app.log;
     // Survived, not fatal: requests meanwhile answer 503 and the pool reconnects when PostgreSQL is back.

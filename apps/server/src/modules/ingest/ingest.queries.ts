@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { type Db, inPairs, queryRows } from '../../db/client.ts';
-import { collectorRawState, metricBatches, tenants } from '../../db/schema.ts';
+import { type Db, queryRows } from '../../db/client.ts';
+import { metricBatches, tenants } from '../../db/schema.ts';
 
 export async function findRawRetentionDays(db: Db, tenantId: string): Promise<number | undefined> {
   const rows = await db
@@ -35,29 +35,6 @@ export async function insertMetricBatch(
     .insert(metricBatches)
     .values({ ...values, tenantId })
     .onConflictDoNothing();
-}
-
-/** Collectors' stored previous rounds (JSON; null when none was usable yet), in one query; absent when none. */
-export async function findRawStates(
-  db: Db,
-  pairs: readonly { tenantId: string; collectorId: string }[],
-): Promise<{ tenantId: string; collectorId: string; lastRound: unknown }[]> {
-  if (pairs.length === 0) return [];
-  return db
-    .select({
-      tenantId: collectorRawState.tenantId,
-      collectorId: collectorRawState.collectorId,
-      lastRound: collectorRawState.lastRound,
-    })
-    .from(collectorRawState)
-    .where(
-      inPairs(
-        collectorRawState.tenantId,
-        collectorRawState.collectorId,
-        pairs.map((p) => [p.tenantId, p.collectorId] as const),
-        ['uuid', 'uuid'],
-      ),
-    );
 }
 
 /**

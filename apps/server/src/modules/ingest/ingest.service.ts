@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { MetricSample, MetricsBatch, RefusedSample } from '@xat/contracts';
 import type { RawMeasurement } from '@xat/procfs';
-import { batchedLookup } from '../../db/batched-lookup.ts';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { ApiError, fieldErrors } from '../../http/errors.ts';
@@ -9,11 +8,11 @@ import { touchCollector } from '../collectors/collectors.queries.ts';
 import { deleteCollectedData, updateCollectedDataSummary } from '../data/data.queries.ts';
 import { deleteStoredFile, discardFile } from '../data/file-store.ts';
 import { type ReceivedUpload, saveUpload } from '../data/upload.ts';
-import { type IngestResult, ingestSamples, type RawStateUpdate } from '../metrics/metrics.ingest.ts';
+import { type Chain, type IngestResult, ingestChained, ingestSamples } from '../metrics/metrics.ingest.ts';
 import { type ClockReading, readAgentSignals } from './agent-signals.ts';
 import { decodeFile, parseCollectionFile } from './collection-file.ts';
-import { findMetricBatch, findRawRetentionDays, findRawStates, insertMetricBatch } from './ingest.queries.ts';
-import { chainRounds, toStoredRound } from './raw-rounds.ts';
+import { findMetricBatch, findRawRetentionDays, insertMetricBatch } from './ingest.queries.ts';
+import { chainPrepared, prepareRounds, toStoredRound } from './raw-rounds.ts';
 import { isStorable, refusalMessages, screenSamples } from './sample-screen.ts';
 
 /** Samples ahead of the server clock by more than this are refused (a collector with a wrong clock). */
@@ -58,28 +57,14 @@ export async function acceptedRange(db: Db, tenantId: string, nowMs = Date.now()
 const collectorGone = () =>
   new ApiError(401, { detail: 'Invalid API key', code: 'authentication_failed' }, { 'www-authenticate': 'ApiKey' });
 
-/** Stores samples in chunks; a raw-rounds state moves with the last chunk, once everything before it is stored. */
-async function store(
-  db: Db,
-  tenantId: string,
-  collectorId: string,
-  samples: readonly MetricSample[],
-  rawState?: RawStateUpdate,
-) {
-  const total: IngestResult & { sessionId?: string } = { written: 0, duplicates: 0 };
+/** Stores samples in chunks. */
+async function store(db: Db, tenantId: string, collectorId: string, samples: readonly MetricSample[]) {
+  const total: IngestResult = { written: 0, duplicates: 0 };
   try {
-    for (let i = 0; i < samples.length || (i === 0 && rawState); i += FILE_CHUNK) {
-      const last = i + FILE_CHUNK >= samples.length;
-      const part = await ingestSamples(
-        db,
-        tenantId,
-        collectorId,
-        samples.slice(i, i + FILE_CHUNK),
-        last && rawState ? { rawState } : {},
-      );
+    for (let i = 0; i < samples.length; i += FILE_CHUNK) {
+      const part = await ingestSamples(db, tenantId, collectorId, samples.slice(i, i + FILE_CHUNK));
       total.written += part.written;
       total.duplicates += part.duplicates;
-      if (part.sessionId) total.sessionId = part.sessionId;
     }
   } catch (err) {
     if (isForeignKeyViolation(err)) throw collectorGone();
@@ -165,23 +150,12 @@ export interface RawOutcome extends IngestResult {
   sessionId: string;
 }
 
-type StateKey = { tenantId: string; collectorId: string };
-const stateLookups = new WeakMap<Db, (key: StateKey) => Promise<{ lastRound: unknown } | undefined>>();
-
-/** A collector's stored previous round; the requests of one turn share one query. */
-async function loadRawState(db: Db, key: StateKey): Promise<unknown> {
-  let lookup = stateLookups.get(db);
-  if (!lookup) {
-    lookup = batchedLookup(
-      (keys: readonly StateKey[]) => findRawStates(db, keys),
-      (k) => `${k.tenantId}|${k.collectorId}`,
-    );
-    stateLookups.set(db, lookup);
-  }
-  return (await lookup(key))?.lastRound;
-}
-
-/** Raw rounds (the original format): chained with the collector's previous round, which is then moved forward. */
+/**
+ * Raw rounds (the original format): chained with the collector's previous round, which is then moved forward — in
+ * the transaction that stores the samples, with the collector's stored round locked meanwhile, so requests of one
+ * collector chain one after the other whichever process serves them, and a request that failed (5xx) and is
+ * retried chains from the same round.
+ */
 export async function ingestRawRounds(
   db: Db,
   tenantId: string,
@@ -190,22 +164,31 @@ export async function ingestRawRounds(
   opts: { refuseUnusableAs?: string } = {},
 ): Promise<RawOutcome> {
   const range = await acceptedRange(db, tenantId);
-  const previous = toStoredRound(await loadRawState(db, { tenantId, collectorId }));
-  const chained = chainRounds(measurements, previous, range.contains);
-  if (opts.refuseUnusableAs && chained.accepted === 0) throw unusableRounds(opts.refuseUnusableAs, chained, range);
-  // The state moves in the statement that stores the samples: a request that failed (5xx) and is retried chains
-  // from the same round.
-  const samples = chained.samples.filter(isStorable);
-  const { sessionId, ...result } = await store(db, tenantId, collectorId, samples, { lastRound: chained.last });
-  if (!sessionId) throw new Error('the raw-rounds state was not recorded');
+  const prepared = prepareRounds(measurements, range.contains);
+  if (opts.refuseUnusableAs && prepared.accepted === 0) throw unusableRounds(opts.refuseUnusableAs, prepared, range);
+  let beyondBounds = 0;
+  const chain: Chain = (previous) => {
+    const chained = chainPrepared(prepared, toStoredRound(previous));
+    const samples = chained.samples.filter(isStorable);
+    beyondBounds = chained.samples.length - samples.length;
+    return { samples, lastRound: chained.last };
+  };
+  let stored: IngestResult & { sessionId: string };
+  try {
+    stored = await ingestChained(db, tenantId, collectorId, chain, prepared.timestamps);
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw collectorGone();
+    throw err;
+  }
   await touchCollector(db, tenantId, collectorId);
   return {
-    ...result,
-    accepted: chained.accepted - (chained.samples.length - samples.length),
-    unparseable: chained.unparseable,
-    beyondBounds: chained.samples.length - samples.length,
-    outOfRange: chained.outOfRange,
-    sessionId,
+    written: stored.written,
+    duplicates: stored.duplicates,
+    accepted: prepared.accepted - beyondBounds,
+    unparseable: prepared.unparseable,
+    beyondBounds,
+    outOfRange: prepared.outOfRange,
+    sessionId: stored.sessionId,
   };
 }
 

@@ -63,16 +63,22 @@ interface Item {
   raw?: RawMeasurement[];
 }
 
-/**
- * Groups raw measurements into rounds by timestamp and turns consecutive rounds into interval samples, starting from
- * the collector's previous round. Rounds may arrive late or out of order: each is paired with the accepted round just
- * before it in time, whether from this request or the stored one.
- */
-export function chainRounds(
+/** A request's rounds parsed and judged, ready to chain from whatever round the collector has stored by then. */
+export interface PreparedRounds {
+  /** The accepted rounds, by timestamp. */
+  readonly items: readonly Item[];
+  readonly accepted: number;
+  readonly unparseable: number;
+  readonly outOfRange: number;
+  /** Timestamps of the accepted rounds, ascending. */
+  readonly timestamps: readonly number[];
+}
+
+/** Groups raw measurements into rounds by timestamp, parses them and keeps those `accept`ed. */
+export function prepareRounds(
   measurements: readonly RawMeasurement[],
-  previous: StoredRound | undefined,
   accept: (timestamp: number) => boolean,
-): ChainedRounds {
+): PreparedRounds {
   const byTimestamp = new Map<number, RawMeasurement[]>();
   for (const m of measurements) {
     const group = byTimestamp.get(m.timestamp);
@@ -89,7 +95,20 @@ export function chainRounds(
     else if (!accept(timestamp)) outOfRange++;
     else items.push({ timestamp, round, raw });
   }
-  const accepted = items.length;
+  items.sort((a, b) => a.timestamp - b.timestamp);
+  return { items, accepted: items.length, unparseable, outOfRange, timestamps: items.map((i) => i.timestamp) };
+}
+
+/**
+ * Turns prepared rounds into interval samples, starting from the collector's previous round. Rounds may arrive late
+ * or out of order: each is paired with the accepted round just before it in time, whether from this request or the
+ * stored one. Leaves `prepared` as it was (it may be chained again).
+ */
+export function chainPrepared(
+  prepared: PreparedRounds,
+  previous: StoredRound | undefined,
+): Pick<ChainedRounds, 'samples' | 'last'> {
+  const items = [...prepared.items];
   const seed =
     previous &&
     parseRound(
@@ -121,8 +140,24 @@ export function chainRounds(
             .map(({ subsystem, measurement }) => ({ subsystem, measurement })),
         }
       : undefined;
-  const timestamps = items.filter((item) => item.raw).map((item) => item.timestamp);
-  return { samples, accepted, unparseable, outOfRange, timestamps, last };
+  return { samples, last };
+}
+
+/** prepareRounds then chainPrepared: raw measurements chained from `previous` into interval samples. */
+export function chainRounds(
+  measurements: readonly RawMeasurement[],
+  previous: StoredRound | undefined,
+  accept: (timestamp: number) => boolean,
+): ChainedRounds {
+  const prepared = prepareRounds(measurements, accept);
+  const { accepted, unparseable, outOfRange } = prepared;
+  return {
+    ...chainPrepared(prepared, previous),
+    accepted,
+    unparseable,
+    outOfRange,
+    timestamps: [...prepared.timestamps],
+  };
 }
 
 /** The stored JSON back as a round, or undefined for anything else (null, an older shape). */

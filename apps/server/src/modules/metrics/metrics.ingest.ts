@@ -1,12 +1,14 @@
 import type { MetricSample } from '@xat/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import { withTenant } from '../../db/access-scope.ts';
-import { type Database, type Db, queryRows, type Writer } from '../../db/client.ts';
+import { type Database, type Db, queryRows, type RunStatement, type Writer } from '../../db/client.ts';
 import {
+  type Chain,
   DEVICE_TABLES,
   deviceArrays,
   firstOccurrences,
   hostArrays,
+  LOCK_STATES,
   PARTITIONED_TABLES,
   type Part,
   type RawStateUpdate,
@@ -15,7 +17,7 @@ import {
 } from './metrics.statement.ts';
 import { ensurePartitions, periodStart } from './partitions.ts';
 
-export type { RawStateUpdate } from './metrics.statement.ts';
+export type { Chain, Chained, RawStateUpdate } from './metrics.statement.ts';
 
 export interface IngestResult {
   written: number;
@@ -41,23 +43,43 @@ const viaDrizzle =
       }),
     );
 
+/** The parts with their raw rounds chained from their collectors' stored rounds, locked first (see LOCK_STATES). */
+async function chainParts(run: RunStatement, parts: readonly Part[]): Promise<Part[]> {
+  const collectors = [...new Set(parts.filter((p) => p.chain).map((p) => p.collectorId))];
+  const tenants = collectors.map((c) => parts.find((p) => p.collectorId === c)?.tenantId);
+  const previous = new Map<string, unknown>();
+  for (const row of await run(LOCK_STATES, [tenants, collectors])) previous.set(String(row.c), row.r);
+  return parts.map((p) => {
+    if (!p.chain) return p;
+    const chained = p.chain.chain(previous.get(p.collectorId) ?? undefined);
+    // A later request of the same collector in this flush chains from this one, as it would in the next flush.
+    if (chained.lastRound) previous.set(p.collectorId, chained.lastRound);
+    return { ...p, samples: chained.samples, rawState: { lastRound: chained.lastRound } };
+  });
+}
+
 /**
- * Writes the parts of one flush in ONE statement (see STATEMENT), in a transaction of the parts' tenant: one round
- * trip per flush however many requests share it; atomic, so a failure writes nothing.
+ * Writes the parts of one flush in ONE transaction: ONE statement (see STATEMENT), after locking and reading the
+ * raw-rounds state when some part chains raw rounds; one round trip per flush however many requests share it, and a
+ * failure writes nothing.
  */
 async function writeParts(db: Db, writer: Writer, parts: readonly Part[]): Promise<PartResult[]> {
   // Partitions first, outside the transaction: their creation must not roll back with a failed write. The days the
   // samples fall on are found once (a day lies within one month, so they serve the monthly rollups too).
   const days = new Set<number>();
-  for (const p of parts) for (const s of p.samples) days.add(periodStart(s.timestamp, 'day'));
+  for (const p of parts) {
+    for (const s of p.samples) days.add(periodStart(s.timestamp, 'day'));
+    for (const ts of p.chain?.timestamps ?? []) days.add(periodStart(ts, 'day'));
+  }
   for (const table of PARTITIONED_TABLES) await ensurePartitions(db, table, days);
 
   return writer(async (run) => {
-    const unique = firstOccurrences(parts);
+    const ready = parts.some((p) => p.chain) ? await chainParts(run, parts) : parts;
+    const unique = firstOccurrences(ready);
     const values = [
       ...hostArrays(unique),
       ...DEVICE_TABLES.flatMap((d) => deviceArrays(unique, d)),
-      ...stateArrays(parts),
+      ...stateArrays(ready),
     ];
     const rows = (await run(STATEMENT, values)) as { c: string; t: number | null; s: string | null }[];
     const written = new Set<string>();
@@ -71,7 +93,7 @@ async function writeParts(db: Db, writer: Writer, parts: readonly Part[]): Promi
       let n = 0;
       for (const s of p.samples) if (written.has(`${p.collectorId}|${s.timestamp}`)) n++;
       const sessionId = sessions.get(p.collectorId);
-      return { written: n, duplicates: (parts[i]?.samples.length ?? 0) - n, ...(sessionId ? { sessionId } : {}) };
+      return { written: n, duplicates: (ready[i]?.samples.length ?? 0) - n, ...(sessionId ? { sessionId } : {}) };
     });
   });
 }
@@ -121,7 +143,7 @@ class IngestQueue {
       if (p.part.tenantId !== tenantId || (batch.length > 0 && samples >= this.maxSamplesPerFlush)) rest.push(p);
       else {
         batch.push(p);
-        samples += p.part.samples.length;
+        samples += p.part.samples.length + (p.part.chain?.timestamps.length ?? 0);
       }
     }
     pending.splice(0, pending.length, ...rest);
@@ -218,4 +240,22 @@ export async function ingestSamples(
     duplicates: samples.length - result.written,
     ...(result.sessionId ? { sessionId: result.sessionId } : {}),
   };
+}
+
+/**
+ * Stores a collector's raw rounds: `chain` turns them into samples from the collector's stored round, in the flush's
+ * transaction with that round locked (see LOCK_STATES), and the newest round is stored for the next request in the
+ * same statement as the samples. `timestamps`: the rounds' (the days whose partitions they need). Returns the
+ * trickle session.
+ */
+export async function ingestChained(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  chain: Chain,
+  timestamps: readonly number[],
+): Promise<IngestResult & { sessionId: string }> {
+  const result = await queueOf(db).submit({ tenantId, collectorId, samples: [], chain: { chain, timestamps } });
+  if (!result.sessionId) throw new Error('the raw-rounds state was not recorded');
+  return { written: result.written, duplicates: result.duplicates, sessionId: result.sessionId };
 }

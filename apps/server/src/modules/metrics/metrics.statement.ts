@@ -17,12 +17,27 @@ import type { PartitionedTable } from './partitions.ts';
 /** A trickle session ends when its collector was silent this long (REFERENCE 1.4). */
 const SESSION_GAP_SECONDS = 120;
 
+/** What a collector's raw rounds give once its previous round is known: interval samples and the round to keep. */
+export interface Chained {
+  samples: MetricSample[];
+  /** The round the collector's next request chains from; undefined keeps the stored one. */
+  lastRound: { timestamp: number } | undefined;
+}
+
+/**
+ * Raw rounds to chain from the collector's stored round (`previous`: its JSON, undefined when none), called inside
+ * the flush's transaction with that round locked; must depend on nothing else (a failed flush calls it again).
+ */
+export type Chain = (previous: unknown) => Chained;
+
 /** One caller's samples of one collector. */
 export interface Part {
   tenantId: string;
   collectorId: string;
   samples: MetricSample[];
   rawState?: RawStateUpdate;
+  /** Raw rounds: `samples` and `rawState` come from this, in the flush (see writeParts). */
+  chain?: { chain: Chain; timestamps: readonly number[] };
 }
 
 interface ColumnSpec {
@@ -157,6 +172,21 @@ export const STATEMENT: Statement = {
   name: 'xat_ingest',
   text: STATEMENT_TEXT,
   arrays: [...HOST_COLUMNS, ...DEVICE_TABLES.flatMap((d) => deviceColumns(d)), ...STATE_COLUMNS].map((c) => c.type),
+};
+
+/**
+ * The raw-rounds state of the flush's chaining collectors, locked until the flush commits and read as it is then:
+ * a request of the same collector in another flush — another lane, another process — waits here and then chains
+ * from this flush's round, so consecutive rounds chain exactly wherever they arrive. A missing row is inserted (null
+ * round) to be locked the same way. In key order, so two flushes never wait on each other in a cycle.
+ */
+export const LOCK_STATES: Statement = {
+  name: 'xat_lock_raw_state',
+  text: `insert into collector_raw_state as s (tenant_id, collector_id, last_round)
+    select t, c, 'null'::jsonb from unnest($1::uuid[], $2::uuid[]) as u(t, c) order by 1, 2
+    on conflict (tenant_id, collector_id) do update set last_round = s.last_round
+    returning collector_id::text as c, last_round as r`,
+  arrays: ['uuid', 'uuid'],
 };
 
 /** The samples of a flush that are written: one per (collector, timestamp), the first part holding it wins. */
