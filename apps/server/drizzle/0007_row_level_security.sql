@@ -11,7 +11,12 @@
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xat_app') THEN
-    CREATE ROLE xat_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+    BEGIN
+      CREATE ROLE xat_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE EXCEPTION 'the role xat_app is missing and % may not create roles', current_user
+        USING HINT = 'As a superuser, once: CREATE ROLE xat_app NOLOGIN; then start again (README: Several processes).';
+    END;
     -- With one URL (DATABASE_URL the owner), requests SET LOCAL ROLE xat_app: the owner must be a member.
     EXECUTE format('GRANT xat_app TO %I', current_user);
   END IF;
