@@ -317,6 +317,19 @@ describe('the server', () => {
       );
       expect(inTx.map((r) => r.id)).toEqual([mine]);
       expect(await withoutTenant(count)).toEqual([{ n: 0 }]);
+      // A failed nested transaction (a savepoint rolled back) leaves the outer one whole: it still commits or rolls
+      // back as one.
+      await expect(
+        withTenant(a.id, () =>
+          one.db.transaction(async (tx) => {
+            await tx.insert(collectors).values({ tenantId: a.id, name: 'rolled-back', apiKeyHash: randomUUID() });
+            await tx.transaction(() => Promise.reject(new Error('inner'))).catch(() => undefined);
+            await queryRows(tx as never, sql`select 1`);
+            throw new Error('outer');
+          }),
+        ),
+      ).rejects.toThrow('outer');
+      expect(await withTenant(a.id, count)).toEqual([{ n: 1 }]);
       expect((await acrossTenants(count))[0]?.n).toBeGreaterThan(1);
     } finally {
       if (one !== database) await one.close();

@@ -22,7 +22,8 @@ export function accessNow(unscoped: Unscoped): Access {
 }
 
 const isBegin = (text: string) => /^\s*begin\b/i.test(text);
-const endsTransaction = (text: string) => /^\s*(commit|rollback|end|abort)\b/i.test(text);
+// Not `rollback to savepoint …`, which leaves the transaction open.
+const endsTransaction = (text: string) => /^\s*(commit|rollback|end|abort)\s*;?\s*$/i.test(text);
 const textOf = (config: string | QueryConfig) => (typeof config === 'string' ? config : config.text);
 
 /**
