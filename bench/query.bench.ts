@@ -10,9 +10,13 @@ import { loadConfig } from '../apps/server/src/config.ts';
 import { type Database, openPglite, openPostgres } from '../apps/server/src/db/client.ts';
 import { createGuards } from '../apps/server/src/http/auth.ts';
 import { insertCollector } from '../apps/server/src/modules/collectors/collectors.queries.ts';
-import { configureIngestFor, ingestSamples } from '../apps/server/src/modules/metrics/metrics.ingest.ts';
-import { ensurePartitions, PARTITIONED, type PartitionedTable } from '../apps/server/src/modules/metrics/partitions.ts';
-import { metricsQueryRoutes } from '../apps/server/src/modules/metrics-query/metrics-query.routes.ts';
+import { metricsQueryRoutes } from '../apps/server/src/modules/metrics/query/metrics-query.routes.ts';
+import { configureIngestFor, ingestSamples } from '../apps/server/src/modules/metrics/storage/ingest-queue.ts';
+import {
+  ensurePartitions,
+  PARTITIONED,
+  type PartitionedTable,
+} from '../apps/server/src/modules/metrics/storage/partitions.ts';
 import { runProcessCommand } from '../apps/server/src/modules/process/process.command.ts';
 import {
   DEFAULT_DOMAINS,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app-types.ts';
 import { type Database, openPostgres } from '../src/db/client.ts';
 import { RESTRICTED_ROLE } from '../src/db/roles.ts';
-import { fixture, hostSeries, keepSeriesForYears } from '../src/modules/ingest/test-support.ts';
+import { fixture, hostSeries, keepSeriesForYears } from '../src/modules/metrics/ingest/test-support.ts';
 import { buildTestApp, createCollector, createTestTenant, PASSWORD } from './helpers.ts';
 import { type Answer, request, startXat, type XatProcess } from './xat-processes.ts';
 

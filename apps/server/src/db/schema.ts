@@ -256,4 +256,5 @@ export const collectorRawState = pgTable(
 
 // The metric series themselves (metric_samples, metric_cpus, metric_disks, metric_net, metric_fs and the
 // metric_rollup_1m / _1h tables) are partitioned by time, which drizzle-kit cannot express: they are created by the
-// hand-written migration drizzle/0002_metrics_partitioned.sql and queried with SQL in modules/metrics.
+// hand-written migrations drizzle/0002 and 0003, and declared for Drizzle in metrics-schema.ts, which drizzle-kit does
+// not read (declared here, it would generate them again, unpartitioned). modules/metrics/storage writes them.

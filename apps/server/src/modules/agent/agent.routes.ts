@@ -1,19 +1,8 @@
-import {
-  MetricsBatchResultSchema,
-  MetricsFileIngestedSchema,
-  MetricsRawReceivedSchema,
-  type Register,
-  RegisteredSchema,
-  RegisterSchema,
-} from '@xat/contracts';
-import { Type } from 'typebox';
+import { type Register, RegisteredSchema, RegisterSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
-import { ApiError, fieldErrors } from '../../http/errors.ts';
+import { ApiError } from '../../http/errors.ts';
 import { collectorValues } from '../collectors/collector-values.ts';
 import { type CollectorValues, updateCollector } from '../collectors/collectors.queries.ts';
-import { holdIngestSlot, ingestLimiterOf, whileIngesting } from '../ingest/limiter.ts';
-import { receiveMetricsFile, receiveMetricsJson } from '../ingest/metrics-upload.ts';
-import { decodeContentEncoding, isJson } from '../ingest/request-body.ts';
 
 /** Only the fields the agent sent: a left-out field keeps its stored value. */
 export const registrationValues = (body: Register): CollectorValues =>
@@ -40,8 +29,8 @@ const collectorGone = () =>
 const tags = ['agent'];
 const security = [{ apiKey: [] }];
 
-export function agentRoutes(app: App, deps: Deps): void {
-  const { db, config, guards } = deps;
+/** The agent's registration; what it sends afterwards comes in through metrics/ingest. */
+export function agentRoutes(app: App, { db, guards }: Deps): void {
   // The key is checked before the body is validated, so a stranger learns nothing about the payload.
   app.post(
     '/api/v1/register/',
@@ -67,41 +56,6 @@ export function agentRoutes(app: App, deps: Deps): void {
         name: row.name,
         message: `Collector "${row.name}" registered from ${row.hostname}.`,
       };
-    },
-  );
-
-  const limiter = ingestLimiterOf(app);
-  app.post(
-    '/api/v1/metrics/',
-    {
-      bodyLimit: config.maxUploadBytes,
-      // Checked before the body is read (or decompressed): a stranger's upload, or one during overload, costs nothing.
-      onRequest: [(request, reply) => guards.agent.call(app, request, reply), holdIngestSlot(limiter)],
-      preParsing: decodeContentEncoding(config.maxUploadBytes),
-      schema: {
-        summary: 'Agent: upload metrics',
-        tags,
-        security,
-        consumes: ['application/json', 'multipart/form-data'],
-        description:
-          'Three bodies. JSON `{batch_id, collector_time, samples}` (our agent; `Content-Encoding: gzip` accepted; ' +
-          'idempotent by batch_id and by sample timestamp). JSON `{measurements: [{timestamp, subsystem, measurement}, …]}` ' +
-          '(raw rounds, chained with the previous request). Multipart `file` (+ `description`): a pcc collection ' +
-          '(NDJSON, optionally gzip) or a portal CSV, kept as collected data and parsed into the series.',
-        response: {
-          200: Type.Union([MetricsBatchResultSchema, MetricsRawReceivedSchema]),
-          201: MetricsFileIngestedSchema,
-        },
-      },
-    },
-    async (request, reply) => {
-      if (request.isMultipart()) return whileIngesting(request, () => receiveMetricsFile(deps, request, reply));
-      if (isJson(request)) return whileIngesting(request, () => receiveMetricsJson(deps, request, reply));
-      if (request.body === undefined) throw fieldErrors({ file: ['No file was submitted.'] });
-      throw new ApiError(415, {
-        detail: `Unsupported media type "${request.headers['content-type'] ?? ''}": send JSON or multipart/form-data.`,
-        code: 'unsupported_media_type',
-      });
     },
   );
 }
