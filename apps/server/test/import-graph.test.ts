@@ -21,6 +21,20 @@ const FILE_RULES: IForbiddenRuleType[] = [
     from: { path: '^apps/server/src/modules/' },
     to: { path: '^apps/server/src/app[.]ts$' },
   },
+  {
+    name: 'metrics-reads-forward',
+    comment:
+      'samples flow ingest/ -> storage/ -> query/: nothing imports a step before it, ingest and query not each other',
+    severity: 'error',
+    from: { path: '^apps/server/src/modules/metrics/(storage|query)/' },
+    to: { path: '^apps/server/src/modules/metrics/(ingest|query)/', pathNot: '^apps/server/src/modules/metrics/$1/' },
+  },
+  {
+    name: 'metrics-reads-forward',
+    severity: 'error',
+    from: { path: '^apps/server/src/modules/metrics/ingest/' },
+    to: { path: '^apps/server/src/modules/metrics/query/' },
+  },
 ];
 
 /** Server modules importing each other through whatever files of theirs (auth ↔ users was one). */
@@ -83,7 +97,9 @@ function tree(files: Record<string, string[]>): string {
 }
 
 describe('the import graph of apps/*/src and packages/*/src', () => {
-  it('has no cycle, and no server module imports app.ts', { timeout: 120_000 }, async () => {
+  it('has no cycle, no server module importing app.ts, and the metrics module reading forward', {
+    timeout: 120_000,
+  }, async () => {
     expect(await fileViolations(REPO)).toEqual([]);
   });
 
@@ -91,24 +107,37 @@ describe('the import graph of apps/*/src and packages/*/src', () => {
     expect(await folderViolations(REPO)).toEqual([]);
   });
 
-  it('is checked: a cycle, a module importing app.ts and two modules importing each other are each caught', async () => {
+  it('is checked: a cycle, a module importing app.ts, metrics reading backward and two modules importing each other are each caught', async () => {
     const root = tree({
       'apps/server/src/app.ts': ['./modules/a/a.routes.ts'],
       'apps/server/src/modules/a/a.routes.ts': ['../../app.ts', '../b/b.queries.ts'],
       'apps/server/src/modules/b/b.queries.ts': [],
       'apps/server/src/modules/b/b.routes.ts': ['../a/a.queries.ts'],
       'apps/server/src/modules/a/a.queries.ts': [],
+      'apps/server/src/modules/metrics/ingest/receive.ts': ['../storage/write.ts'],
+      'apps/server/src/modules/metrics/storage/write.ts': ['../query/read.ts'],
+      'apps/server/src/modules/metrics/query/read.ts': ['../storage/tables.ts'],
+      'apps/server/src/modules/metrics/query/series.ts': ['./read.ts', '../ingest/screen.ts'],
+      'apps/server/src/modules/metrics/storage/tables.ts': [],
+      'apps/server/src/modules/metrics/ingest/screen.ts': [],
       'packages/p/src/one.ts': ['./two.ts'],
       'packages/p/src/two.ts': ['./one.ts'],
     });
     expect((await fileViolations(root)).sort()).toEqual([
+      'metrics-reads-forward: apps/server/src/modules/metrics/query/series.ts → apps/server/src/modules/metrics/ingest/screen.ts',
+      'metrics-reads-forward: apps/server/src/modules/metrics/storage/write.ts → apps/server/src/modules/metrics/query/read.ts',
       'no-cycle: apps/server/src/app.ts → apps/server/src/modules/a/a.routes.ts (apps/server/src/modules/a/a.routes.ts → apps/server/src/app.ts)',
       'no-cycle: packages/p/src/one.ts → packages/p/src/two.ts (packages/p/src/two.ts → packages/p/src/one.ts)',
       'no-module-imports-app: apps/server/src/modules/a/a.routes.ts → apps/server/src/app.ts',
     ]);
+    // The metrics files above also loop through their folders (storage → query → storage): caught there too.
     expect((await folderViolations(root)).sort()).toEqual([
       'no-module-folder-cycle: apps/server/src/modules/a → apps/server/src/modules/b (apps/server/src/modules/b → apps/server/src/modules/a)',
       'no-module-folder-cycle: apps/server/src/modules/b → apps/server/src/modules/a (apps/server/src/modules/a → apps/server/src/modules/b)',
+      'no-module-folder-cycle: apps/server/src/modules/metrics/ingest → apps/server/src/modules/metrics/storage (apps/server/src/modules/metrics/storage → apps/server/src/modules/metrics/query → apps/server/src/modules/metrics/ingest)',
+      'no-module-folder-cycle: apps/server/src/modules/metrics/query → apps/server/src/modules/metrics/ingest (apps/server/src/modules/metrics/ingest → apps/server/src/modules/metrics/storage → apps/server/src/modules/metrics/query)',
+      'no-module-folder-cycle: apps/server/src/modules/metrics/query → apps/server/src/modules/metrics/storage (apps/server/src/modules/metrics/storage → apps/server/src/modules/metrics/query)',
+      'no-module-folder-cycle: apps/server/src/modules/metrics/storage → apps/server/src/modules/metrics/query (apps/server/src/modules/metrics/query → apps/server/src/modules/metrics/storage)',
     ]);
   });
 });
