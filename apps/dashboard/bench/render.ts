@@ -53,7 +53,14 @@ async function once(seed: number) {
     gaps,
     yRange: [0, 100],
   });
-  opts.hooks = { ...opts.hooks, draw: [() => void (drawn = performance.now())] };
+  opts.hooks = {
+    ...opts.hooks,
+    draw: [
+      () => {
+        drawn = performance.now();
+      },
+    ],
+  };
   const chart = new uPlot(opts, columns as uPlot.AlignedData, el);
   const framed = await nextFrame();
   if (!drawn) drawn = framed;

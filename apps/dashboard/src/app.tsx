@@ -34,12 +34,13 @@ function AdminsOnly({ what }: { what: string }) {
 
 function Routes({ path }: { path: string }) {
   const session = useSession();
-  let m: Record<string, string> | undefined;
   if (path === '/servers') return <ServersPage />;
-  if ((m = matchPath('/servers/:id', path))) return <ServerDetailPage id={m.id ?? ''} />;
+  const server = matchPath('/servers/:id', path);
+  if (server) return <ServerDetailPage id={server.id ?? ''} />;
   if (path === '/compare') return <ComparePage />;
   if (path === '/load-tests') return <LoadTestsPage />;
-  if ((m = matchPath('/load-tests/:id', path))) return <LoadTestDetailPage id={m.id ?? ''} />;
+  const loadTest = matchPath('/load-tests/:id', path);
+  if (loadTest) return <LoadTestDetailPage id={loadTest.id ?? ''} />;
   if (path === '/benchmarks') return <BenchmarksPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/users') return isAdmin(session?.user) ? <UsersPage /> : <AdminsOnly what="manage users" />;

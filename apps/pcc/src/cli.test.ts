@@ -55,8 +55,7 @@ describe('pcc command line', () => {
     expect(res.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     const parsed = lines.map((l) => JSON.parse(l) as { timestamp: number; subsystem: string; measurement: string });
-    for (const [i, l] of lines.entries())
-      expect(Object.keys(JSON.parse(l))).toEqual(['timestamp', 'subsystem', 'measurement']);
+    for (const l of lines) expect(Object.keys(JSON.parse(l))).toEqual(['timestamp', 'subsystem', 'measurement']);
     const rounds = [...new Set(parsed.map((p) => p.timestamp))];
     expect(rounds.length).toBeGreaterThanOrEqual(2);
     expect(rounds.every((t, i) => i === 0 || t - (rounds[i - 1] as number) === 1)).toBe(true);

@@ -79,7 +79,7 @@ describe('parseMeminfo', () => {
     const meminfo = parseMeminfo('MemTotal: 10 kB\nbroken\nMemFree: -3 kB\n__proto__: 5 kB\n');
     expect(meminfo?.MemTotal).toBe(10);
     expect(meminfo?.MemFree).toBeUndefined();
-    expect(meminfo?.__proto__).toBe(5);
+    expect(Object.getOwnPropertyDescriptor(meminfo, '__proto__')?.value).toBe(5);
   });
 });
 

@@ -88,7 +88,7 @@ function statRows(prev: RawMeasurement, cur: RawMeasurement): string[] | undefin
   const cpusB = cpusByIndex(b);
   if (!a || !cpusA || !cpusB || cpusA.length !== cpusB.length) return [];
   const pairs: [number, CpuTimes, CpuTimes][] = [[-1, a.total, b.total]];
-  cpusB.forEach((times, k) => pairs.push([k, cpusA[k] ?? times, times]));
+  for (const [k, times] of cpusB.entries()) pairs.push([k, cpusA[k] ?? times, times]);
   return pairs.map(([cpu, x, y]) => {
     const p = cpuPercents(x, y);
     return `${i(cur.timestamp)},${cpu},${f(p.user)},${f(p.nice)},${f(p.system)},${f(p.iowait)},${f(p.steal)},${f(p.idle)}`;

@@ -37,7 +37,7 @@ export function useQuery<T>(
   fetcherRef.current = fetcher;
   const reload = useCallback(() => setTick((t) => t + 1), []);
 
-  // `tick` is the reload trigger.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is the reload trigger, read by no code inside.
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();

@@ -68,7 +68,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 export function SecretBox({ value, label }: { value: string; label: string }) {
   return (
     <div className="secret">
-      <code aria-label={label}>{value}</code>
+      <output aria-label={label}>
+        <code>{value}</code>
+      </output>
       <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
     </div>
   );

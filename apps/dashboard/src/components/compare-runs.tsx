@@ -104,7 +104,7 @@ function ServerRuns({
       {runs.error && <ErrorMessage message={`Its load tests could not be loaded: ${runs.error.message}`} />}
       {runs.data && runs.data.results.length === 0 && <p className="muted">No load tests for this server.</p>}
       {runs.data && runs.data.results.length > 0 && (
-        <div className="picker" role="group" aria-label={`Runs of ${server.name}`}>
+        <fieldset className="picker" aria-label={`Runs of ${server.name}`}>
           {runs.data.results.map((t) => (
             <label key={t.id}>
               <input
@@ -121,7 +121,7 @@ function ServerRuns({
               </Link>
             </label>
           ))}
-        </div>
+        </fieldset>
       )}
     </details>
   );

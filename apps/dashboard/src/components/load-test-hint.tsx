@@ -16,7 +16,9 @@ export function LoadTestHint({ where = 'on the server', alternative }: { where?:
     <div className="hint-block">
       <div>Run the agent's load test {where}; it measures 10 … 100 % and uploads the result here:</div>
       <div className="command">
-        <code aria-label="Load test command">{PCC_LOADTEST_COMMAND}</code>
+        <output aria-label="Load test command">
+          <code>{PCC_LOADTEST_COMMAND}</code>
+        </output>
         <CopyButton text={PCC_LOADTEST_COMMAND} label="Copy load test command" />
       </div>
       <div>{alternative}</div>

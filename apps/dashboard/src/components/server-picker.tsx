@@ -42,7 +42,7 @@ export function ServerPicker({ chosen, selected, onChange, max = 10 }: Props) {
   return (
     <div className="stack" style={{ gap: 10 }}>
       {selected.length > 0 && (
-        <div className="row" aria-label="Chosen servers">
+        <fieldset className="row" aria-label="Chosen servers">
           {selected.map((id, i) => (
             <span
               key={id}
@@ -74,7 +74,7 @@ export function ServerPicker({ chosen, selected, onChange, max = 10 }: Props) {
               </button>
             </span>
           ))}
-        </div>
+        </fieldset>
       )}
       <input
         type="search"

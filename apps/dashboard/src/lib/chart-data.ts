@@ -72,7 +72,9 @@ export function withGapBreaks(
       for (const y of ys) y.push(null);
     }
     xs.push(t);
-    series.forEach((s, k) => ys[k]?.push(s[i] ?? null));
+    series.forEach((s, k) => {
+      ys[k]?.push(s[i] ?? null);
+    });
   }
   return [xs, ...ys];
 }

@@ -48,6 +48,7 @@ export function SignInPage() {
               autoComplete="username"
               value={username}
               onChange={(e) => setUsername(e.target.value)}
+              // biome-ignore lint/a11y/noAutofocus: the page has one task, signing in; its first field is where every user starts
               autoFocus
             />
           </div>

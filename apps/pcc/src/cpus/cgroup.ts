@@ -20,7 +20,7 @@ interface CgroupMount {
 }
 
 // mountinfo escapes space, tab, newline and backslash as octal.
-const unescape = (s: string) =>
+const unescapeOctal = (s: string) =>
   s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 
 export function parseMountinfo(text: string): CgroupMount[] {
@@ -30,8 +30,8 @@ export function parseMountinfo(text: string): CgroupMount[] {
     const dash = fields.indexOf('-');
     if (dash < 6) continue;
     const fstype = fields[dash + 1];
-    const root = unescape(fields[3] ?? '/');
-    const mountPoint = unescape(fields[4] ?? '');
+    const root = unescapeOctal(fields[3] ?? '/');
+    const mountPoint = unescapeOctal(fields[4] ?? '');
     if (fstype === 'cgroup2') mounts.push({ version: 2, root, mountPoint, controllers: [] });
     else if (fstype === 'cgroup')
       mounts.push({ version: 1, root, mountPoint, controllers: (fields[dash + 3] ?? '').split(',') });

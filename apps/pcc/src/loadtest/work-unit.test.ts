@@ -144,7 +144,7 @@ describe('load-test progress', () => {
     );
     p.update({ level: 30, achieved: 29.5, levelMsLeft: 4000, totalMsLeft: 74_000 });
     p.level(level);
-    expect(out).toMatch(/^\r\[-{20}\] level 30%  achieved 29\.5%  74 s left/);
+    expect(out).toMatch(/^\r\[-{20}\] level 30% {2}achieved 29\.5% {2}74 s left/);
     expect(out).toContain(
       '\rlevel  30%: 140.50 units/s at 30.12% load (machine 31.50% busy, other processes 1.1%, 8 s)',
     );

@@ -18,6 +18,7 @@ export interface FakeRequest {
 export type Handler = (
   req: FakeRequest,
   res: ServerResponse,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers by itself returns nothing, typed void by every test
 ) => void | 'stall' | 'reset' | Promise<void | 'stall' | 'reset'>;
 
 export class FakeServer {

@@ -19,7 +19,7 @@ export function UPlotChart({ options, optionsKey, data, label, onChart }: Props)
   const latest = useRef({ options, data, onChart });
   latest.current = { options, data, onChart };
 
-  // Rebuilt only when the options' key changes; new data goes through setData below.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the options' key changes (the options themselves are read through `latest`); new data goes through setData below.
   useEffect(() => {
     const el = box.current;
     if (!el) return;

@@ -130,7 +130,10 @@ const touched = new WeakMap<Db, Map<string, number>>();
  */
 export async function touchCollector(db: Db, tenantId: string, id: string, at = new Date()): Promise<void> {
   let recent = touched.get(db);
-  if (!recent) touched.set(db, (recent = new Map()));
+  if (!recent) {
+    recent = new Map();
+    touched.set(db, recent);
+  }
   const last = recent.get(id);
   if (last !== undefined && at.getTime() - last < TOUCH_EVERY_MS && at.getTime() >= last) return;
   if (recent.size > 100_000) recent.clear();

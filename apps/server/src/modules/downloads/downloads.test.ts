@@ -21,6 +21,7 @@ async function appWith(files: DownloadFiles, env: Record<string, string> = {}): 
 }
 
 const script = join(dir, 'install.sh');
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion in install.sh, not a template
 writeFileSync(script, '#!/usr/bin/env bash\nSERVER_URL="${PCC_SERVER_URL:-__PCC_SERVER_URL__}"\n');
 
 describe('GET /install.sh', () => {
@@ -29,6 +30,7 @@ describe('GET /install.sh', () => {
     const res = await app.inject({ url: '/install.sh', headers: { host: 'xat.example.com:8000' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/x-shellscript/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion in install.sh, not a template
     expect(res.body).toContain('SERVER_URL="${PCC_SERVER_URL:-http://xat.example.com:8000}"');
     expect(res.body).not.toContain('__PCC_SERVER_URL__');
   });
@@ -36,6 +38,7 @@ describe('GET /install.sh', () => {
   it('uses PUBLIC_URL when the server has one (behind a proxy the Host is not what agents should call)', async () => {
     const app = await appWith({ installScript: script, bundle: '' }, { PUBLIC_URL: 'https://xat.example.com' });
     const res = await app.inject({ url: '/install.sh', headers: { host: '10.0.0.5:8000' } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion in install.sh, not a template
     expect(res.body).toContain('${PCC_SERVER_URL:-https://xat.example.com}');
   });
 

@@ -8,7 +8,6 @@ import {
   LoadTestPatchSchema,
   LoadTestSchema,
   Page,
-  UNIT_FIELDS,
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Compile } from 'typebox/compile';

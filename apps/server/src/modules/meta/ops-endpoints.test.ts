@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestTenant, getApp, type TestTenant, testConfig } from '../../../test/helpers.ts';
+import { buildTestApp, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
 import type { App } from '../../app-types.ts';
 
 // /metrics and /health/?detail=true: the operator (METRICS_TOKEN or OPS_ALLOWED_IPS) sees the whole server, a

@@ -36,9 +36,9 @@ const viaDrizzle =
       work((statement, values) => {
         const pieces = statement.text.split(/\$(\d+)/);
         const chunks: SQL[] = [];
-        pieces.forEach((piece, i) =>
-          chunks.push(i % 2 === 0 ? sql.raw(piece) : sql`${sql.param(values[Number(piece) - 1])}`),
-        );
+        pieces.forEach((piece, i) => {
+          chunks.push(i % 2 === 0 ? sql.raw(piece) : sql`${sql.param(values[Number(piece) - 1])}`);
+        });
         return queryRows<Record<string, unknown>>(tx as unknown as Db, sql.join(chunks));
       }),
     );
@@ -163,7 +163,9 @@ class IngestQueue {
         const batch = this.nextBatch(pending);
         try {
           const results = await this.write(batch.map((b) => b.part));
-          batch.forEach((b, i) => b.resolve(results[i] ?? { written: 0, duplicates: b.part.samples.length }));
+          batch.forEach((b, i) => {
+            b.resolve(results[i] ?? { written: 0, duplicates: b.part.samples.length });
+          });
         } catch (err) {
           if (batch.length === 1) batch[0]?.reject(err);
           else {
