@@ -47,7 +47,7 @@ async function signIn(username: string, password: string) {
 
 async function signOut() {
   await page.setViewportSize(LAPTOP);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }
 
@@ -238,7 +238,7 @@ describe('account, settings, phone and empty states in Chromium', () => {
     await menu.click();
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
     await nav.getByRole('link', { name: 'Settings' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true);
     expect(await overflow()).toEqual({ by: 0, past: [] });
     // Following a link closes the menu.
     await nav.getByRole('link', { name: 'Load tests' }).click();
@@ -287,5 +287,33 @@ describe('account, settings, phone and empty states in Chromium', () => {
     await tests.getByLabel('Load test command', { exact: true }).waitFor();
     expect(await tests.textContent()).toContain('Or a member imports a perfcpumeasure result file.');
     await signOut();
+  });
+
+  it('signs out everywhere from the account page: this browser lands on sign-in, no session of the user lives on', async () => {
+    await signIn(server.admin.username, server.admin.password);
+    const elsewhere = await signInApi(server.admin.username, server.admin.password);
+    expect(elsewhere.status).toBe(200);
+    // Someone else's session is not theirs to end.
+    const viewer = await signInApi(data.viewer.username, data.viewer.password);
+    expect(viewer.status).toBe(200);
+    await page.getByRole('link', { name: /^Account: ada/ }).click();
+    const sessions = page.getByRole('region', { name: 'Sessions' });
+    await sessions.waitFor();
+    const here = await page.evaluate(() => JSON.parse(localStorage.getItem('xat.session') ?? '{}').refresh);
+    expect(typeof here).toBe('string');
+
+    await sessions.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('You signed out on every device and browser. Sign in again here.').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('xat.session'))).toBeNull();
+    for (const refresh of [here, elsewhere.body.refresh])
+      expect((await call(server, 'POST', '/api/v1/auth/token/refresh/', { body: { refresh } })).status).toBe(401);
+    expect(
+      (await call(server, 'POST', '/api/v1/auth/token/refresh/', { body: { refresh: viewer.body.refresh } })).status,
+    ).toBe(200);
+    // A reload stays signed out; signing in again works.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signIn(server.admin.username, server.admin.password);
   });
 });

@@ -1,6 +1,6 @@
 import type { User } from '@xat/contracts';
 import { useSyncExternalStore } from 'react';
-import { ApiError, apiResponse, describeError } from './client.ts';
+import { ApiError, api, apiResponse, describeError } from './client.ts';
 import { getSession, type Session, setSession, subscribeSession } from './session.ts';
 
 /** `POST /api/v1/auth/token/` → the session, or an error in words. */
@@ -29,6 +29,17 @@ export async function signOut(): Promise<void> {
     );
   }
   setSession(null);
+}
+
+export const SIGNED_OUT_EVERYWHERE = 'You signed out on every device and browser. Sign in again here.';
+
+/**
+ * `POST /api/v1/auth/logout/all/` revokes every refresh token of the user; once it has, this browser signs out too.
+ * A refusal or failure throws and leaves this session as it was: nothing was ended, and the page says so.
+ */
+export async function signOutEverywhere(): Promise<void> {
+  await api<void>('/api/v1/auth/logout/all/', { method: 'POST' });
+  setSession(null, SIGNED_OUT_EVERYWHERE);
 }
 
 /** The signed-in user, re-rendering on sign-in, sign-out and token refresh (in any tab). */

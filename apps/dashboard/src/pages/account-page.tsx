@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type PasswordChange, useChangePassword } from '../api/account.ts';
-import { useCurrentUser } from '../api/auth.ts';
+import { signOutEverywhere, useCurrentUser } from '../api/auth.ts';
+import { useMutation } from '../api/use-query.ts';
 import { ErrorMessage } from '../components/dialog.tsx';
 import { FormField } from '../components/form-field.tsx';
 import { useTitle } from '../components/layout.tsx';
@@ -75,7 +76,32 @@ function PasswordForm() {
   );
 }
 
-/** The signed-in person's own account: who they are here, and their password. */
+/** Ending every session of this person: a lost phone, a shared computer left signed in. */
+function Sessions() {
+  const everywhere = useMutation(signOutEverywhere);
+  return (
+    <section className="card" aria-label="Sessions">
+      <div className="card-head">
+        <h2>Signed in elsewhere?</h2>
+      </div>
+      <div className="card-body stack">
+        <p>
+          “Sign out everywhere” ends every session of yours at once, this browser's included: no other device or browser
+          can stay signed in past its current access token (15 minutes by default). Changing your password does the same
+          for every other device. “Sign out” at the top ends this browser's session only.
+        </p>
+        {everywhere.error && <ErrorMessage message={`Nothing was signed out: ${everywhere.error.message}`} />}
+        <div>
+          <button type="button" onClick={() => everywhere.run()} disabled={everywhere.pending}>
+            {everywhere.pending ? 'Signing out everywhere…' : 'Sign out everywhere'}
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** The signed-in person's own account: who they are here, their password and their sessions. */
 export function AccountPage() {
   useTitle('Account');
   const user = useCurrentUser();
@@ -105,15 +131,7 @@ export function AccountPage() {
         </dl>
       </section>
       <PasswordForm />
-      <section className="card" aria-label="Sessions">
-        <div className="card-head">
-          <h2>Signed in elsewhere?</h2>
-        </div>
-        <div className="card-body">
-          Changing your password signs you out on every other device and browser at once. “Sign out” at the top ends
-          this browser's session only.
-        </div>
-      </section>
+      <Sessions />
     </div>
   );
 }

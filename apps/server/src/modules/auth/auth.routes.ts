@@ -10,6 +10,7 @@ import {
   UserSchema,
   VerifyRequest,
 } from '@xat/contracts';
+import { Type } from 'typebox';
 import type { App, Deps } from '../../app-types.ts';
 import { clientNetwork, createAttemptLimiter } from '../../http/attempt-limiter.ts';
 import { sha256, verifyToken } from '../../http/auth.ts';
@@ -162,6 +163,24 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
         await revokeRefreshFamily(db, request.tenant.id, stored.familyId);
       }
       return { message: 'Successfully logged out' };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout/all/',
+    {
+      preValidation: guards.user('viewer'),
+      schema: {
+        summary: 'Sign out everywhere',
+        description:
+          'Revokes every refresh token of the signed-in user, in every browser and on every device, this one included. No body. Access tokens already issued are not stored, so they stay valid until they expire (ACCESS_TOKEN_LIFETIME, 15 minutes by default); none can be refreshed.',
+        tags,
+        response: { 204: Type.Null({ description: 'Signed out everywhere: no content.' }) },
+      },
+    },
+    async (request, reply) => {
+      await revokeRefreshTokensOfUser(db, request.tenant.id, request.principal.id);
+      return reply.code(204).send(null);
     },
   );
 

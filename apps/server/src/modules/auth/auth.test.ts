@@ -346,6 +346,58 @@ describe('logout', () => {
   });
 });
 
+describe('logout everywhere', () => {
+  const logoutAll = (t: TestTenant, token?: string) =>
+    t.request({ method: 'POST', url: '/api/v1/auth/logout/all/', ...(token ? { token } : { auth: false }) });
+
+  it('revokes every refresh token of the user, and only theirs', async () => {
+    const t = await createTestTenant();
+    const other = await createTestTenant();
+    const u = await newUser(t);
+    const v = await newUser(t);
+    // The same username in another tenant is another person.
+    const { database } = await getApp();
+    await createUser(database.db, other.id, { username: u.username, password: PASSWORD });
+
+    const laptop = await loginPair(t, u.username);
+    const phone = await loginPair(t, u.username);
+    const rotated = (await refresh(t, phone.refresh)).json<Pair>();
+    const colleague = await loginPair(t, v.username);
+    const namesake = await loginPair(other, u.username);
+
+    const res = await logoutAll(t, laptop.access);
+    expect(res.statusCode, res.body).toBe(204);
+    expect(res.body).toBe('');
+    for (const token of [laptop.refresh, rotated.refresh]) {
+      expect((await refresh(t, token)).statusCode).toBe(401);
+      const verify = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/token/verify/',
+        payload: { token },
+        auth: false,
+      });
+      expect(verify.statusCode).toBe(401);
+    }
+    expect((await refresh(t, colleague.refresh)).statusCode).toBe(200);
+    expect((await refresh(other, namesake.refresh)).statusCode).toBe(200);
+    // Signing in again starts a session that works.
+    const again = await loginPair(t, u.username);
+    expect((await refresh(t, again.refresh)).statusCode).toBe(200);
+  });
+
+  it('needs a signed-in user of this tenant', async () => {
+    const t = await createTestTenant();
+    const other = await createTestTenant();
+    const u = await newUser(t);
+    const pair = await loginPair(t, u.username);
+    expect((await logoutAll(t)).statusCode).toBe(401);
+    expect((await logoutAll(t, pair.refresh)).statusCode).toBe(401);
+    expect((await logoutAll(other, pair.access)).statusCode).toBe(401);
+    // None of the refusals revoked anything.
+    expect((await refresh(t, pair.refresh)).statusCode).toBe(200);
+  });
+});
+
 describe('password change', () => {
   const change = (t: TestTenant, token: string, payload: Record<string, string>) =>
     t.request({ method: 'POST', url: '/api/v1/auth/password/change/', payload, token });
