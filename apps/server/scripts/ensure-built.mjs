@@ -29,7 +29,9 @@ export function ensureBuilt(name) {
   if (!why) return true;
   if (!installed(BUILDER[name])) {
     const state = why === 'missing' ? 'is not built' : 'is older than its sources';
-    console.error(`xat: the ${name} ${state} and ${BUILDER[name]} is not installed to build it (run \`npm ci\`).`);
+    console.error(
+      `xat: the ${name} ${state} and ${BUILDER[name]}, a dev dependency, is not installed: run \`npm ci --include=dev\`.`,
+    );
     return why !== 'missing';
   }
   console.error(`xat: building the ${name} (${why === 'missing' ? 'first build' : 'sources changed'})…`);
