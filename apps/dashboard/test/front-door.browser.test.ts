@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -5,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
 import { type Seeded, seed } from './seed.ts';
 
-// The account, the team's settings, the phone-width bar, the upload box's refusals and the empty states' advice,
-// in the built dashboard served by the real server, in Debian's Chromium.
+// The account (sign out everywhere too), the team's settings, the phone-width bar, the upload box's refusals and the
+// empty states' advice, in the built dashboard served by the real server, in Debian's Chromium.
 let server: XatServer;
 let data: Seeded;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -172,6 +173,19 @@ describe('account, settings, phone and empty states in Chromium', () => {
     await files
       .getByRole('alert')
       .filter({ hasText: 'The server refused the file: The submitted file is empty.' })
+      .waitFor();
+    // 4 KiB of random bytes named .json (no NUL among them, so the reason is always the same): the server reads the
+    // content, not only the name, and its reason is shown as it gave it.
+    const random = Buffer.from(randomBytes(4096).map((b) => b || 1));
+    await input.setInputFiles({ name: 'random.json', mimeType: 'application/json', buffer: random });
+    expect(await files.getByRole('alert').count()).toBe(0);
+    await files.getByRole('button', { name: 'Upload', exact: true }).click();
+    await files
+      .getByRole('alert')
+      .filter({
+        hasText:
+          "The server refused the file: The file's content does not match its “.json” extension (JSON or NDJSON): it is not valid UTF-8 text.",
+      })
       .waitFor();
     expect(await files.getByText('No files uploaded.').count()).toBe(1);
   });

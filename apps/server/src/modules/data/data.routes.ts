@@ -97,7 +97,10 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
         tags,
         params: IdParams,
         consumes: ['multipart/form-data'],
-        description: `Multipart: \`file\` (${DATA_FILE_EXTENSIONS.join(', ')}) and optional \`description\` (≤200).`,
+        description:
+          `Multipart: \`file\` (${DATA_FILE_EXTENSIONS.join(', ')}) and optional \`description\` (≤200). ` +
+          'The content must match the extension, else 400 on `file` says why: .json is JSON or NDJSON, .csv, .txt ' +
+          'and .log are UTF-8 text without NUL bytes, .gz starts with the gzip signature, .zip with PK\\x03\\x04.',
         response: { 201: CollectedDataSchema },
       },
     },
@@ -110,6 +113,7 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
         tenantId,
         maxBytes: config.maxUploadBytes,
         allowedExtensions: DATA_FILE_EXTENSIONS,
+        checkContent: true,
       });
       const row = await saveUpload(db, config.dataDir, tenantId, collector.id, upload);
       reply.code(201);

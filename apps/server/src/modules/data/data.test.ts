@@ -2,9 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
+import {
+  buildTestApp,
+  createCollector,
+  createTestTenant,
+  fixturePath,
+  getApp,
+  type TestTenant,
+} from '../../../test/helpers.ts';
 import { fileForm, multipartBody } from '../../../test/multipart.ts';
+import { ContentCheck, JSON_PARSE_BYTES } from './content-check.ts';
 import { contentDisposition } from './data.routes.ts';
 import { sanitizeFileName } from './upload.ts';
 
@@ -21,8 +31,13 @@ describe('collected data', () => {
   it('round-trips an upload: list, item and a byte-identical download', async () => {
     const t = await createTestTenant();
     const collector = await createCollector(t, { name: 'db-01' });
-    // Binary content with CR/LF and boundary-like bytes, so any mangling shows.
-    const content = Buffer.concat([randomBytes(70_000), Buffer.from('\r\n--boundary\r\n'), randomBytes(3)]);
+    // Binary content with CR/LF and boundary-like bytes, so any mangling shows (after the gzip signature its name asks).
+    const content = Buffer.concat([
+      Buffer.from([0x1f, 0x8b]),
+      randomBytes(70_000),
+      Buffer.from('\r\n--boundary\r\n'),
+      randomBytes(3),
+    ]);
     const res = await upload(t, collector.id, fileForm('run-01.csv.gz', content, { description: 'first run' }));
     expect(res.statusCode, res.body).toBe(201);
     const item = res.json();
@@ -86,8 +101,17 @@ describe('collected data', () => {
   it('accepts the allowed extensions in any case and refuses the others', async () => {
     const t = await createTestTenant();
     const { id } = await createCollector(t);
-    for (const name of ['a.csv', 'b.json', 'c.txt', 'd.log', 'e.gz', 'f.zip', 'G.CSV']) {
-      const res = await upload(t, id, fileForm(name, 'x'));
+    const files: [string, string | Buffer][] = [
+      ['a.csv', 'x,y\n1,2\n'],
+      ['b.json', '{}'],
+      ['c.txt', 'x'],
+      ['d.log', 'x'],
+      ['e.gz', gzipSync('x')],
+      ['f.zip', Buffer.from(zipSync({ 'x.txt': strToU8('x') }))],
+      ['G.CSV', 'x'],
+    ];
+    for (const [name, content] of files) {
+      const res = await upload(t, id, fileForm(name, content));
       expect(res.statusCode, `${name}: ${res.body}`).toBe(201);
     }
     const exe = await upload(t, id, fileForm('tool.exe', 'MZ'));
@@ -225,6 +249,146 @@ describe('collected data', () => {
   });
 });
 
+describe('content that does not match the extension', () => {
+  const mismatch = (ext: string, expected: string, why: string) =>
+    `The file's content does not match its “.${ext}” extension (${expected}): ${why}.`;
+  const collection = () => readFileSync(fixturePath('pcc', 'sys-info-test', 'sys-info-test.json'));
+
+  it('is refused with 400 on file, saying why, and nothing is kept', async () => {
+    const t = await createTestTenant();
+    const { id } = await createCollector(t);
+    const JSON_ = 'JSON or NDJSON';
+    const TEXT = 'UTF-8 text';
+    const cases: [string, string | Buffer, string][] = [
+      // The dashboard colleague's file: 4 KiB of random bytes; NUL bytes put aside, so it is refused as not UTF-8.
+      [
+        'random.json',
+        Buffer.from(randomBytes(4096).map((b) => b || 1)),
+        mismatch('json', JSON_, 'it is not valid UTF-8 text'),
+      ],
+      ['nul.json', '{"a":1}\0', mismatch('json', JSON_, 'it holds NUL bytes, so it is binary data')],
+      [
+        'cut.json',
+        Buffer.from('"é"').subarray(0, 2),
+        mismatch('json', JSON_, 'it is not valid UTF-8 text (it ends inside a character)'),
+      ],
+      ['lines.json', '{"a":1}\n{"b":2}\n\n{"c":\n', mismatch('json', JSON_, 'line 4 is not valid JSON')],
+      ['doc.json', '{\n  "a": 1,\n  "b" 2\n}\n', mismatch('json', JSON_, 'it is not valid JSON (at line 3)')],
+      ['blank.json', ' \n\r\n\t', mismatch('json', JSON_, 'it holds nothing but blank space')],
+      ['run.gz', 'x', mismatch('gz', 'gzip', 'it is shorter than the gzip signature')],
+      ['run.gz', 'PK\x03\x04', mismatch('gz', 'gzip', 'it does not start with the signature 1f 8b but with 50 4b')],
+      [
+        'run.zip',
+        gzipSync('x'),
+        mismatch(
+          'zip',
+          'a zip archive',
+          'it does not start with the signature 50 4b 03 04 ("PK\\x03\\x04") but with 1f 8b 08 00',
+        ),
+      ],
+      [
+        'utf16.csv',
+        Buffer.from('\ufeffa,b\n1,2\n', 'utf16le'),
+        mismatch('csv', TEXT, 'it holds NUL bytes, so it is binary data'),
+      ],
+      ['latin1.txt', Buffer.from('résumé\n', 'latin1'), mismatch('txt', TEXT, 'it is not valid UTF-8 text')],
+      ['kernel.log', Buffer.from([0x6f, 0x6b, 0x0a, 0xc3, 0x28]), mismatch('log', TEXT, 'it is not valid UTF-8 text')],
+    ];
+    for (const [name, content, message] of cases) {
+      const res = await upload(t, id, fileForm(name, content));
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json(), name).toEqual({ file: [message] });
+    }
+    // An empty file is refused as empty, whatever its extension asks.
+    expect((await upload(t, id, fileForm('empty.gz', ''))).json()).toEqual({ file: ['The submitted file is empty.'] });
+    expect(await filesOf(t.id)).toEqual([]);
+    const list = await t.request({ method: 'GET', url: `/api/v1/collectors/${id}/data/` });
+    expect(list.json().count).toBe(0);
+  });
+
+  it('accepts what each extension holds: collections as NDJSON or gzip, JSON documents, UTF-8 text', async () => {
+    const t = await createTestTenant();
+    const { id } = await createCollector(t);
+    const accepted: [string, string | Buffer][] = [
+      ['sys-info-test.json', collection()],
+      ['sys-info-test.json.gz', gzipSync(collection())],
+      ['system_info.json', '{\n  "vendor_id": "GenuineIntel",\n  "total_cpus": 2\n}\n'],
+      ['container_names.json', '\ufeff{ "0123": "web" }'],
+      ['crlf.json', '{"a":1}\r\n\r\n{"b":[1,2]}\r\n'],
+      ['number.json', '42'],
+      ['résumé.csv', 'name,city\nRené,Zürich\n'],
+      ['notes.txt', 'multi-byte € and 😀 characters\n'],
+    ];
+    for (const [name, content] of accepted) {
+      const res = await upload(t, id, fileForm(name, content));
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(201);
+    }
+    const stored = await upload(t, id, fileForm('again.json', collection()));
+    const download = await t.request({ method: 'GET', url: `/api/v1/data/${stored.json().id}/download/` });
+    expect(download.rawPayload.equals(collection())).toBe(true);
+  });
+
+  it('judges a .json larger than it parses by its head: NDJSON line by line, a document by its opening', async () => {
+    const t = await createTestTenant();
+    const { id } = await createCollector(t);
+    const line = `${JSON.stringify({ timestamp: 1767977160, subsystem: '/proc/stat', measurement: 'cpu 1 2 3\n' })}\n`;
+    const lines = Math.ceil((1.5 * JSON_PARSE_BYTES) / line.length);
+    const ndjson = line.repeat(lines);
+    expect((await upload(t, id, fileForm('big.json', ndjson))).statusCode).toBe(201);
+    const pretty = JSON.stringify({ rounds: Array.from({ length: lines }, () => JSON.parse(line)) }, null, 2);
+    expect(pretty.length).toBeGreaterThan(JSON_PARSE_BYTES);
+    expect((await upload(t, id, fileForm('big-document.json', pretty))).statusCode).toBe(201);
+
+    const broken = `${line.repeat(10)}{"timestamp":\n${ndjson}`;
+    expect((await upload(t, id, fileForm('broken.json', broken))).json()).toEqual({
+      file: [mismatch('json', 'JSON or NDJSON', 'line 11 is not valid JSON')],
+    });
+    const prose = `Not JSON at all.\n${'lorem ipsum '.repeat(JSON_PARSE_BYTES / 6)}`;
+    expect((await upload(t, id, fileForm('prose.json', prose))).json()).toEqual({
+      file: [mismatch('json', 'JSON or NDJSON', 'line 1 is not valid JSON')],
+    });
+    // Past the parsed head a file is still checked as UTF-8 text throughout.
+    const tail = Buffer.concat([Buffer.from(ndjson), Buffer.from([0xff]), Buffer.from('\n')]);
+    expect((await upload(t, id, fileForm('tail.json', tail))).json()).toEqual({
+      file: [mismatch('json', 'JSON or NDJSON', 'it is not valid UTF-8 text')],
+    });
+  });
+
+  it('reads characters and signatures split between chunks as one', () => {
+    const feed = (ext: string, chunks: Buffer[]) => {
+      const check = ContentCheck.forExtension(ext);
+      for (const chunk of chunks) check?.push(chunk);
+      return check?.finish();
+    };
+    const euro = Buffer.from('"€"');
+    expect(feed('json', [euro.subarray(0, 2), euro.subarray(2)])).toBeUndefined();
+    expect(feed('gz', [Buffer.from([0x1f]), Buffer.from([0x8b, 0x08])])).toBeUndefined();
+    expect(feed('zip', [Buffer.from('P'), Buffer.from('K\x03'), Buffer.from('\x04rest')])).toBeUndefined();
+    expect(feed('gz', [Buffer.from([0x1f]), Buffer.from([0x00])])).toMatch(/but with 1f 00\.$/);
+    // Once refused, it asks for nothing more: the rest of the upload is drained, not written.
+    const check = ContentCheck.forExtension('txt');
+    expect(check?.push(Buffer.from('ok\n'))).toBe(true);
+    expect(check?.push(Buffer.from([0]))).toBe(false);
+    expect(check?.push(Buffer.from('more'))).toBe(false);
+    // Extensions with no rule are not checked.
+    expect(ContentCheck.forExtension('exe')).toBeUndefined();
+  });
+
+  it('is not asked of the agents’ upload, which reads a gzipped collection whatever its name', async () => {
+    const t = await createTestTenant();
+    const { api_key } = await createCollector(t);
+    const form = fileForm('collection.json', gzipSync(collection()));
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/metrics/',
+      ...form,
+      auth: false,
+      headers: { ...form.headers, 'x-api-key': api_key },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  });
+});
+
 describe('upload size limit', async () => {
   const { database } = await getApp();
   const dataDir = join(tmpdir(), `xat-test-small-${randomUUID()}`);
@@ -262,7 +426,7 @@ describe('upload size limit', async () => {
     }
     expect(await filesOf(t.id, dataDir)).toEqual([]);
 
-    const exact = fileForm('exact.csv', randomBytes(limit));
+    const exact = fileForm('exact.csv', Buffer.alloc(limit, '1,2\n'));
     const ok = await small.inject({
       method: 'POST',
       url: `/api/v1/collectors/${id}/data/`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 // Uploaded files live at DATA_DIR/uploads/<tenant id>/<data id>: names we made, never the client's,
@@ -20,17 +20,22 @@ export function storedFilePath(dataDir: string, tenantId: string, id: string): s
   return join(tenantDir(dataDir, tenantId), id.toLowerCase());
 }
 
-/** Writes the stream to a temporary file in the tenant's directory (same file system, so it can be renamed). */
+/**
+ * Writes the stream, through `through` when given, to a temporary file in the tenant's directory (same file system,
+ * so it can be renamed).
+ */
 export async function writeTempFile(
   dataDir: string,
   tenantId: string,
   source: Readable,
+  through?: Transform,
 ): Promise<{ tempPath: string; size: number }> {
   const dir = tenantDir(dataDir, tenantId);
   await mkdir(dir, { recursive: true });
   const tempPath = join(dir, `.upload-${randomUUID()}.part`);
+  const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
   try {
-    await pipeline(source, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
+    await (through ? pipeline(source, through, sink) : pipeline(source, sink));
     return { tempPath, size: (await stat(tempPath)).size };
   } catch (err) {
     await discardFile(tempPath);

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { ApiError, fieldErrors, notFound } from '../../http/errors.ts';
+import { ContentCheck, checkingStream } from './content-check.ts';
 import { insertCollectedData } from './data.queries.ts';
 import { commitFile, deleteStoredFile, discardFile, writeTempFile } from './file-store.ts';
 
@@ -14,6 +15,11 @@ export interface UploadOptions {
   maxBytes: number;
   /** Lower-case extensions without the dot; undefined accepts any name. */
   allowedExtensions?: readonly string[];
+  /**
+   * Refuse a file whose content does not match its extension (content-check.ts). Not for the agents' upload: it
+   * sniffs what it gets (a gzipped collection may be named .json) and says itself what it cannot read.
+   */
+  checkContent?: boolean;
 }
 
 export interface ReceivedUpload {
@@ -98,8 +104,11 @@ export async function receiveUpload(request: FastifyRequest, opts: UploadOptions
         await drain(part.file);
         continue;
       }
-      temp = await writeTempFile(opts.dataDir, opts.tenantId, part.file);
+      const check = opts.checkContent ? ContentCheck.forExtension(ext) : undefined;
+      temp = await writeTempFile(opts.dataDir, opts.tenantId, part.file, check && checkingStream(check));
       if (part.file.truncated) throw tooLarge(opts.maxBytes);
+      const mismatch = check?.finish();
+      if (mismatch) errors.file = [mismatch];
     }
   } catch (err) {
     if (temp) await discardFile(temp.tempPath);
@@ -111,7 +120,8 @@ export async function receiveUpload(request: FastifyRequest, opts: UploadOptions
   if (Array.from(description).length > MAX_DESCRIPTION)
     errors.description = [`Ensure this field has no more than ${MAX_DESCRIPTION} characters.`];
   if (!temp && !errors.file) errors.file = ['No file was submitted.'];
-  if (temp?.size === 0) errors.file = ['The submitted file is empty.'];
+  // A refused file may have stopped being written early: only what was received tells it was empty.
+  if (temp?.size === 0 && !errors.file) errors.file = ['The submitted file is empty.'];
   if (!temp || Object.keys(errors).length > 0) {
     if (temp) await discardFile(temp.tempPath);
     throw fieldErrors(errors);
