@@ -145,7 +145,12 @@ export function authRoutes(app: App, { db, database, config, guards }: Deps): vo
     '/api/v1/auth/logout/',
     {
       // The body is optional: a client that keeps no refresh token may just say goodbye.
-      preValidation: [guards.user('viewer'), async (request) => void (request.body ??= {})],
+      preValidation: [
+        guards.user('viewer'),
+        async (request) => {
+          request.body ??= {};
+        },
+      ],
       schema: {
         summary: 'Sign out',
         description:

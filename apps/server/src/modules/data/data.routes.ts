@@ -6,9 +6,7 @@ import {
   IdParams,
   Page,
 } from '@xat/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../app-types.ts';
-import type { Config } from '../../config.ts';
 import { notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { publicBaseUrl } from '../../http/urls.ts';

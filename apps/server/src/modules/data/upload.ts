@@ -32,6 +32,7 @@ export interface ReceivedUpload {
 const MAX_NAME = 255;
 const MAX_DESCRIPTION = 200;
 // Control characters and the bidirectional overrides that can make "exe.csv" display as "vsc.exe".
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are stripped
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** The client's file name reduced to a display name: no directories, no control characters, ≤255 characters. */
