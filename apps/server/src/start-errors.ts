@@ -13,15 +13,24 @@ interface SystemError {
   syscall?: unknown;
   path?: unknown;
   message?: unknown;
+  hint?: unknown;
   errors?: unknown;
+  cause?: unknown;
 }
 
-/** The error's code, or that of the first of several (a host name resolving to two addresses fails twice). */
-function codeOf(err: unknown): string | undefined {
+/**
+ * The error that carries a code: the error itself, the first of several (a host name resolving to two addresses fails
+ * twice), or its cause (Drizzle wraps the driver's error).
+ */
+function coded(err: unknown, depth = 0): SystemError | undefined {
   const e = err as SystemError | undefined;
-  if (typeof e?.code === 'string') return e.code;
-  return Array.isArray(e?.errors) ? codeOf(e.errors[0]) : undefined;
+  if (!e || typeof e !== 'object' || depth > 3) return undefined;
+  if (typeof e.code === 'string') return e;
+  if (Array.isArray(e.errors)) return coded(e.errors[0], depth + 1);
+  return coded(e.cause, depth + 1);
 }
+
+const codeOf = (err: unknown) => coded(err)?.code as string | undefined;
 
 const messageOf = (err: unknown) => String((err as SystemError | undefined)?.message ?? err).split('\n')[0] ?? '';
 
@@ -61,12 +70,16 @@ export function databaseError(config: Config, err: unknown): Error {
   const message = messageOf(err);
   let reason: string | undefined = code ? NETWORK_REASONS[code] : undefined;
   if (!reason && /timeout/i.test(message)) reason = 'no answer within the connection timeout';
-  // SQLSTATE classes 28 (credentials), 3D (no such database), 42501 (privileges), 53/57 (not accepting connections).
-  if (!reason && code && /^(28|3D|42501|53|57)/.test(code)) reason = message;
+  // SQLSTATE classes 28 (credentials), 3D (no such database), 42501 (privileges), 53/57 (not accepting connections),
+  // P0001 (a migration refusing, e.g. a role it may not create): PostgreSQL's own message, and its hint.
+  if (!reason && code && /^(28|3D|42501|53|57|P0001)/.test(code)) {
+    const pgError = coded(err);
+    reason = `${messageOf(pgError)}${typeof pgError?.hint === 'string' ? ` (${pgError.hint})` : ''}`;
+  }
   if (!reason) return err as Error;
-  return new StartError(`cannot use PostgreSQL at ${whereIs(config.databaseUrl)} (DATABASE_URL): ${reason}`, {
-    cause: err,
-  });
+  let where = `${whereIs(config.databaseUrl)} (DATABASE_URL)`;
+  if (config.databaseOwnerUrl) where += ` or ${whereIs(config.databaseOwnerUrl)} (DATABASE_OWNER_URL)`;
+  return new StartError(`cannot use PostgreSQL at ${where}: ${reason}`, { cause: err });
 }
 
 /** `listen` failed: the port is taken or privileged, or HOST is no address of this machine. */
