@@ -1,5 +1,7 @@
-// Compiles the server and the `xat` CLI (src/cli.ts and everything it imports, the workspace packages included)
-// into dist/xat.mjs, which bin/xat.mjs runs. npm dependencies stay external: Node loads them from node_modules.
+// Compiles the server and the `xat` CLI (src/cli.ts and everything it imports: the workspace packages and the npm
+// dependencies) into dist/xat.mjs, which bin/xat.mjs runs. One file to read instead of ~2000 modules to resolve,
+// read and link: a start spends half the CPU time it did with the dependencies loaded from node_modules
+// (BENCHMARKS.md). Only the dependencies below stay external, loaded from node_modules as usual.
 import { mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,15 +9,53 @@ import { ROOT, TARGETS } from './targets.mjs';
 
 const OUTFILE = TARGETS.server.output;
 
-/** Bundles every import of our own (relative, or a workspace package `@xat/…`, whose exports are .ts sources). */
+/** Dependencies that find files beside their own code, or are loaded only when needed. */
+const EXTERNAL = new Set([
+  '@electric-sql/pglite', // its WebAssembly and data files
+  '@node-rs/argon2', // a native addon
+  'fs-native-extensions', // a native addon
+  'pino', // its transports run in worker threads, from files of their own
+  'pino-pretty',
+  'thread-stream',
+  '@fastify/swagger', // reads its package.json
+  '@fastify/swagger-ui', // serves its static files
+  'ioredis', // trims its error stacks by its own directory
+  'pg-native', // optional, never installed: pg requires it only when asked to
+  '@zxcvbn-ts/core', // imported on the first password set, with its dictionaries
+  '@zxcvbn-ts/language-common',
+]);
+
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
 const externalDependencies = {
   name: 'external-dependencies',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@xat/') ? undefined : { path: args.path, external: true },
+      args.path.startsWith('node:') || EXTERNAL.has(packageOf(args.path))
+        ? { path: args.path, external: true }
+        : undefined,
     );
   },
 };
+
+/** What a bundled dependency must not use: its own location, which in the bundle is dist/ (add it to EXTERNAL). */
+const OWN_LOCATION = /\b(__dirname|__filename|require\.resolve|import\.meta\.url)\b/;
+
+function checkBundledDependencies(metafile) {
+  const found = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    if (OWN_LOCATION.test(readFileSync(`${ROOT}${input.replace(/^(\.\.\/)+/, '')}`, 'utf8')))
+      found.add(packageOf(input.slice(at + 'node_modules/'.length)));
+  }
+  if (found.size > 0)
+    throw new Error(`bundled dependencies locate files beside their code: ${[...found].join(', ')} (add to EXTERNAL)`);
+}
 
 /**
  * `import.meta.url` keeps meaning the source file's URL, as when the sources run directly: the server finds its
@@ -25,6 +65,7 @@ const sourceFileUrls = {
   name: 'source-file-urls',
   setup(build) {
     build.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const fromBundle = relative(dirname(OUTFILE), args.path).split('\\').join('/');
@@ -51,10 +92,16 @@ export async function buildServer() {
     keepNames: true,
     sourcemap: 'linked',
     legalComments: 'none',
+    // CommonJS dependencies bundled into an ES module still call require() (Node's built-ins, the externals).
+    banner: {
+      js: "import { createRequire as __xatCreateRequire } from 'node:module';\nconst require = __xatCreateRequire(import.meta.url);",
+    },
     plugins: [externalDependencies, sourceFileUrls],
+    metafile: true,
     write: false,
     logLevel: 'warning',
   });
+  checkBundledDependencies(result.metafile);
   // Several processes may build at once (tests start many `xat`): each writes its own file and renames it into place.
   mkdirSync(dirname(OUTFILE), { recursive: true });
   const byPath = new Map(result.outputFiles.map((f) => [f.path, f]));

@@ -11,7 +11,12 @@ export const TARGETS = {
   /** The server and the `xat` CLI as one JavaScript file (scripts/build.mjs); bin/xat.mjs runs it. */
   server: {
     output: `${ROOT}apps/server/dist/xat.mjs`,
-    inputs: [...at('apps/server/src', 'apps/server/scripts/build.mjs', 'apps/server/package.json'), ...PACKAGES],
+    inputs: [
+      ...at('apps/server/src', 'apps/server/scripts/build.mjs', 'apps/server/package.json'),
+      ...PACKAGES,
+      // The npm dependencies are bundled too: npm rewrites this file on every install.
+      ...at('node_modules/.package-lock.json'),
+    ],
   },
   /** The dashboard the server serves at /. */
   dashboard: {
