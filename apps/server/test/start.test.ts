@@ -58,12 +58,6 @@ async function failedServe(env: Record<string, string>): Promise<{ code: number;
   return { code: result.code, errors };
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
 /** Spawns `command`, resolving once `url`/health/ answers 200. */
 async function startUntilHealthy(command: string, args: string[], port: number, env: Record<string, string>) {
   let output = '';
