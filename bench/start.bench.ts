@@ -1,14 +1,15 @@
 /**
  * Start time and idle memory of the server (issue 15), `npm run bench -- start`:
  * 1. time to ready (the first 200 from /health/): a first start on an empty data dir or database (migrations, the
- *    first admin), then second starts — `node apps/server/bin/xat.mjs serve` and `npm start` (npm, and prestart's
- *    check that nothing is stale); a start that had to rebuild something is not counted (others edit the sources);
+ *    first admin), then second starts — `node apps/server/bin/xat.mjs serve` and `npm start` (npm, and its check
+ *    that nothing is stale); a start that had to rebuild something is not counted (others edit the sources);
  * 2. idle RSS of the server process 15 s after ready and later (V8's memory reducer gives memory back after about a
  *    minute without work), restarted on its data, on PGlite and on PostgreSQL, beside a bare Node process and
  *    Beszel's hub (~90 MB); the first start's figure too (PGlite's initdb runs in the process);
  * 3. PGlite alone, by setting: the server's migrated data dir opened with each shared_buffers and V8 WebAssembly
  *    tiering, its RSS once open and the time of a query workload run three times (the price of a setting).
  * BENCH_QUICK=1: 3 second starts instead of 5, 45 s of idle instead of 120.
+ * One file past 300 lines: the three parts share their processes, data dir and report.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
