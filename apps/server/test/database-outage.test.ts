@@ -13,7 +13,7 @@ import { createPrivateCluster, findPostgresBin, type PrivateCluster } from './pr
 
 // The server keeps running through a PostgreSQL outage, answers 503 + Retry-After meanwhile, and recovers by itself.
 
-const sharedUrl = process.env.DATABASE_URL;
+const sharedUrl = process.env.DATABASE_URL || undefined;
 const bin = findPostgresBin();
 const skipReason = !sharedUrl
   ? ' (skipped: DATABASE_URL is unset — PGlite runs in-process and has no connection to lose)'

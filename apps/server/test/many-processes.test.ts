@@ -13,7 +13,7 @@ import { type Answer, request, startXat, type XatProcess } from './xat-processes
 // Several servers on one PostgreSQL behave as one: a collector's raw rounds chain exactly whichever process gets
 // them, maintenance runs once, and a process killed with SIGKILL loses nothing the agents sent.
 
-const sharedUrl = process.env.DATABASE_URL;
+const sharedUrl = process.env.DATABASE_URL || undefined;
 const skipReason = sharedUrl
   ? ''
   : ' (skipped: DATABASE_URL is unset — the embedded database serves one process by design: its lock refuses a second)';

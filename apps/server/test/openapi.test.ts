@@ -124,7 +124,10 @@ describe('the OpenAPI document', () => {
         probes.push(await t.request({ ...base, auth: false, headers: { 'x-api-key': agent.api_key } }));
       else probes.push(await t.request(base)); // an admin
       for (const res of probes) {
-        if (res.statusCode >= 500) problems.push(`${name}: ${res.statusCode} ${res.body}`);
+        // A fresh clone has no agent bundle until it is built: the download then answers its documented 503
+        // (downloads.test.ts holds its words); any other 5xx is a fault.
+        const unbuilt = res.statusCode === 503 && op.responses[503] && res.body.includes('"code":"unavailable"');
+        if (res.statusCode >= 500 && !unbuilt) problems.push(`${name}: ${res.statusCode} ${res.body}`);
         else if (!op.responses[res.statusCode]) problems.push(`${name}: answered ${res.statusCode}, not documented`);
       }
     }

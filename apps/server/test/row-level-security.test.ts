@@ -15,7 +15,7 @@ import { buildTestApp, createCollector, createTestTenant, getApp, type TestTenan
 // Row-level security: on every tenant-owned table a restricted connection sees and writes only the rows of the tenant
 // its transaction set, whatever its WHERE clause says; the server's requests run that way. Both databases.
 
-const sharedUrl = process.env.DATABASE_URL;
+const sharedUrl = process.env.DATABASE_URL || undefined;
 const TENANT_TABLES = [
   'users',
   'refresh_tokens',

@@ -170,7 +170,12 @@ export const OPERATION_EXTRAS: Record<string, OperationExtras> = {
   'GET /install.sh': {
     answers: { 200: fileAnswer('The installer, this server’s URL filled in.', ['text/x-shellscript']) },
   },
-  'GET /downloads/pcc.mjs': { answers: { 200: fileAnswer('The agent, one ES module.', ['text/javascript']) } },
+  'GET /downloads/pcc.mjs': {
+    answers: {
+      200: fileAnswer('The agent, one ES module.', ['text/javascript']),
+      503: errorAnswer('The agent bundle is not built on this server (`npm run build -w @xat/pcc`).'),
+    },
+  },
   'GET /api/v1/data/:id/download/': {
     answers: {
       200: fileAnswer('The file as uploaded (its type by its extension).', ['application/octet-stream'], 'binary'),
