@@ -1,6 +1,5 @@
 import type { Collector } from '@xat/contracts';
-import { useEffect, useState } from 'react';
-import { useCollectors } from '../api/collectors.ts';
+import { useServerSearch } from '../api/use-server-search.ts';
 import { formatNumber } from '../lib/format.ts';
 import { seriesColor } from '../lib/providers.ts';
 import { StatusDot } from './bits.tsx';
@@ -21,13 +20,7 @@ const SHOWN = 24;
  * server (`search`), so any server of a fleet of thousands can be found, not only those of a first page.
  */
 export function ServerPicker({ chosen, selected, onChange, max = 10 }: Props) {
-  const [text, setText] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const t = setTimeout(() => setSearch(text.trim()), 250);
-    return () => clearTimeout(t);
-  }, [text]);
-  const found = useCollectors({ search, ordering: 'name', pageSize: SHOWN });
+  const { text, setText, search, found } = useServerSearch(SHOWN);
   const nameOf = (id: string) => chosen.find((c) => c.id === id)?.name ?? 'loading…';
   const toggle = (id: string) =>
     onChange(

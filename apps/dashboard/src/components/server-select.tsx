@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { useCollector, useCollectors } from '../api/collectors.ts';
+import { useCollector } from '../api/collectors.ts';
+import { useServerSearch } from '../api/use-server-search.ts';
 import { formatNumber } from '../lib/format.ts';
 
 const SHOWN = 100;
@@ -19,13 +19,7 @@ interface Props {
  * matches, and the chosen server stays an option whatever the filter.
  */
 export function ServerSelect({ id, label, value, onChange, emptyText }: Props) {
-  const [text, setText] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const t = setTimeout(() => setSearch(text.trim()), 250);
-    return () => clearTimeout(t);
-  }, [text]);
-  const found = useCollectors({ search, ordering: 'name', pageSize: SHOWN });
+  const { text, setText, found } = useServerSearch(SHOWN);
   const results = found.data?.results ?? [];
   const current = useCollector(value && !results.some((c) => c.id === value) ? value : undefined);
   const options = current.data && current.data.id === value ? [current.data, ...results] : results;
