@@ -8,5 +8,6 @@ export * from './gaps.ts';
 export * from './loadtests.ts';
 export * from './metrics.ts';
 export * from './metrics-query.ts';
+export * from './recordings.ts';
 export * from './tenant.ts';
 export * from './validity.ts';

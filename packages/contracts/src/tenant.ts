@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from './common.ts';
 
 const days = (max: number) => Type.Integer({ minimum: 1, maximum: max });
 
@@ -9,10 +10,15 @@ export const TenantSettingsSchema = Type.Object({
   retention_raw_days: days(3650),
   retention_1m_days: days(3650),
   retention_1h_days: days(36500),
+  /** null: recordings are kept until someone deletes them. */
+  recordings_retention_days: Nullable(days(36500)),
+  trickle_session_timeout_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
 });
 
 export const TenantSettingsPatchSchema = Type.Object({
   retention_raw_days: Type.Optional(days(3650)),
   retention_1m_days: Type.Optional(days(3650)),
   retention_1h_days: Type.Optional(days(36500)),
+  recordings_retention_days: Type.Optional(Nullable(days(36500))),
+  trickle_session_timeout_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
 });

@@ -34,6 +34,10 @@ export const tenants = pgTable('tenants', {
   retentionRawDays: integer('retention_raw_days').notNull().default(7),
   retention1mDays: integer('retention_1m_days').notNull().default(90),
   retention1hDays: integer('retention_1h_days').notNull().default(730),
+  /** How long recordings are kept (days); null: until someone deletes them. */
+  recordingsRetentionDays: integer('recordings_retention_days'),
+  /** A trickle session ends when the next round comes more than this long after the last. */
+  trickleSessionTimeoutMinutes: integer('trickle_session_timeout_minutes').notNull().default(5),
   createdAt: createdAt(),
 });
 
@@ -222,6 +226,42 @@ export const collectedData = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('collected_data_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    collectorFk(t),
+  ],
+);
+
+/**
+ * A recording: a window of one collector's series kept whatever its age (live retention does not apply to the samples
+ * inside it) — an uploaded collection file, a trickle session of the original pcc, or a window of live data kept on
+ * purpose. Its samples are the collector's rows in the metric tables from started_at to ended_at.
+ */
+export const recordings = pgTable(
+  'recordings',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    collectorId: uuid('collector_id').notNull(),
+    name: varchar('name', { length: 200 }).notNull(),
+    description: text('description').notNull().default(''),
+    /** upload | trickle | live */
+    source: varchar('source', { length: 10 }).notNull(),
+    /** active (a trickle session still receiving) | completed */
+    status: varchar('status', { length: 10 }).notNull().default('completed'),
+    /** The uploaded file (source upload). */
+    dataId: uuid('data_id'),
+    /** First and last sample (interval end) in the recording. */
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    sampleCount: integer('sample_count').notNull().default(0),
+    intervalSeconds: doublePrecision('interval_seconds'),
+    /** Wall-clock time its last data arrived. */
+    lastDataAt: timestamp('last_data_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('recordings_collector_idx').on(t.tenantId, t.collectorId, t.startedAt),
     collectorFk(t),
   ],
 );

@@ -21,6 +21,8 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
       retention_raw_days: retention.retentionRawDays,
       retention_1m_days: retention.retention1mDays,
       retention_1h_days: retention.retention1hDays,
+      recordings_retention_days: retention.recordingsRetentionDays,
+      trickle_session_timeout_minutes: retention.trickleSessionTimeoutMinutes,
     };
   };
 
@@ -44,9 +46,11 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
     {
       preValidation: guards.user('admin'),
       schema: {
-        summary: 'Change metric retention',
+        summary: 'Change metric retention and recording settings',
         description:
-          'Days metrics are kept per resolution; a coarser resolution is kept at least as long as a finer one. Admins only.',
+          'Days metrics are kept per resolution; a coarser resolution is kept at least as long as a finer one. ' +
+          'Recordings are kept `recordings_retention_days` (null: until deleted), whatever the live retention; a ' +
+          'trickle session ends after `trickle_session_timeout_minutes` without rounds. Admins only.',
         tags,
         body: TenantSettingsPatchSchema,
         response: { 200: TenantSettingsSchema },
@@ -60,6 +64,9 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
         retentionRawDays: b.retention_raw_days ?? current.retentionRawDays,
         retention1mDays: b.retention_1m_days ?? current.retention1mDays,
         retention1hDays: b.retention_1h_days ?? current.retention1hDays,
+        recordingsRetentionDays:
+          b.recordings_retention_days === undefined ? current.recordingsRetentionDays : b.recordings_retention_days,
+        trickleSessionTimeoutMinutes: b.trickle_session_timeout_minutes ?? current.trickleSessionTimeoutMinutes,
       };
       // Coarser resolutions summarise finer ones, so they must be kept at least as long.
       if (next.retention1mDays < next.retentionRawDays)

@@ -72,6 +72,8 @@ export interface TenantRetention {
   retentionRawDays: number;
   retention1mDays: number;
   retention1hDays: number;
+  recordingsRetentionDays: number | null;
+  trickleSessionTimeoutMinutes: number;
 }
 
 export async function findTenantRetention(db: Db, tenantId: string): Promise<TenantRetention | undefined> {
@@ -80,6 +82,8 @@ export async function findTenantRetention(db: Db, tenantId: string): Promise<Ten
       retentionRawDays: tenants.retentionRawDays,
       retention1mDays: tenants.retention1mDays,
       retention1hDays: tenants.retention1hDays,
+      recordingsRetentionDays: tenants.recordingsRetentionDays,
+      trickleSessionTimeoutMinutes: tenants.trickleSessionTimeoutMinutes,
     })
     .from(tenants)
     .where(eq(tenants.id, tenantId))
