@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as suite from './suite.ts';
 import * as limits from './validity.ts';
 
 // The README's "How verdicts are reached" table documents the limits: it must say what the code does.
@@ -17,6 +18,7 @@ describe('README verdict table', () => {
     ['speed_change', limits.UNSTEADY_SPEED_PCT, limits.SPEED_CHANGE_INVALID_PCT],
     ['level_too_short', limits.MIN_LEVEL_SECONDS, null],
     ['units_not_increasing', limits.UNITS_DROP_SUSPECT_PCT, null],
+    ['run_spread', suite.SPREAD_SUSPECT_CV_PCT, suite.SPREAD_INVALID_CV_PCT],
   ] as const)('%s: suspect past %s, invalid past %s', (code, suspect, invalid) => {
     const row = rowOf(code);
     expect(row, `README has no row for ${code}`).toBeDefined();

@@ -43,8 +43,10 @@ export const VALIDITY_CODES = [
   'conditions_unknown',
   /** No units at 100 %. */
   'no_full_load',
-  /** Only one run: nothing tells how much the figure varies (used by comparisons). */
+  /** Only one run: nothing tells how much the figure varies (used by comparisons and the benchmark suite). */
   'single_run',
+  /** A benchmark's repeats differed by more than the spread limit (suite.ts). */
+  'run_spread',
 ] as const;
 export type ValidityCode = (typeof VALIDITY_CODES)[number];
 
