@@ -1,14 +1,14 @@
 import { type HostField, type MetricsCompare, typicalSpacing } from '@xat/contracts';
 import type { Db } from '../../../db/client.ts';
 import { listFieldOfCollectors } from './metrics-query.queries.ts';
-import { MAX_ROWS, resolve, type SeriesRequest, tooManyPoints } from './metrics-query.service.ts';
+import { type LiveSeriesRequest, MAX_ROWS, resolve, tooManyPoints } from './metrics-query.service.ts';
 import { lowerMedian } from './series.ts';
 import { RESOLUTION_SECONDS } from './time-range.ts';
 
 /** Sampling interval assumed for `step=raw` comparisons when no host has two samples (pcc's default frequency). */
 const FALLBACK_INTERVAL = 10;
 
-export interface CompareRequest extends SeriesRequest {
+export interface CompareRequest extends LiveSeriesRequest {
   collectors: readonly { id: string; name: string }[];
   field: HostField;
   align: 'absolute' | 'start';

@@ -99,6 +99,35 @@ export function listHostRollups(
 }
 
 /**
+ * Host samples of one collector in [from, to] averaged (avg_<field>) and maxed (max_<field>) per bucket of `seconds`
+ * in SQL, the first `limit` buckets: what the rollup tables hold, computed from raw rows (for a recording, whose
+ * rollup partitions may have been dropped). Buckets start at `origin` + k × seconds (default: wall-clock buckets,
+ * as the rollups').
+ */
+export function listHostBuckets(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  fields: readonly HostField[],
+  range: Range,
+  seconds: number,
+  limit: number,
+  origin = 0,
+): Promise<Columns> {
+  const names = fields.flatMap((f) => [`avg_${f}`, `max_${f}`]);
+  const aggregates = fields.map(
+    (f) =>
+      sql`, avg(${sql.identifier(f)}) as ${sql.identifier(`avg_${f}`)}, max(${sql.identifier(f)}) as ${sql.identifier(`max_${f}`)}`,
+  );
+  const rows = sql`select (${origin}::float8 + floor((extract(epoch from ts) - ${origin}) / ${seconds}) * ${seconds})::float8 as t
+        ${sql.join(aggregates)}
+      from metric_samples
+      where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid and ${inRange('ts', range.from, range.to)}
+      group by 1 order by 1 limit ${limit}`;
+  return single(readColumns(db, rows, names, false));
+}
+
+/**
  * Per-device columns (`key` = CPU number, device name or mount point) in [from, to], from the first `limit` rows.
  * With `bucketSeconds` > 0 the rows are averaged per device and time bucket in SQL (t = bucket start).
  */

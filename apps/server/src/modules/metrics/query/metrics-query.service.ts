@@ -9,7 +9,13 @@ import {
 } from '@xat/contracts';
 import type { Db } from '../../../db/client.ts';
 import { fieldError } from '../../../http/errors.ts';
-import { type Columns, listDeviceColumns, listHostRollups, listHostSamples } from './metrics-query.queries.ts';
+import {
+  type Columns,
+  listDeviceColumns,
+  listHostBuckets,
+  listHostRollups,
+  listHostSamples,
+} from './metrics-query.queries.ts';
 import { type Column, lowerMedian, withGaps } from './series.ts';
 import {
   chooseResolution,
@@ -18,6 +24,7 @@ import {
   RESOLUTION_SECONDS,
   type Resolution,
   type Retention,
+  resolutionForSpan,
 } from './time-range.ts';
 
 /** Rows one answer may read: a week of 5 s samples is 121 000; past this the caller must pick a coarser step. */
@@ -28,18 +35,38 @@ export const MAX_DEVICE_ROWS = 1_000_000;
 export const tooManyPoints = (limit: number) =>
   fieldError('step', `More than ${limit} points in this range: choose a coarser step or a shorter range.`);
 
-export interface SeriesRequest {
+/** Live data: the range is clipped to what the tenant keeps at the resolution read (rollups for 1m/1h). */
+export interface LiveSeriesRequest {
   step: MetricStep;
   range: Range;
   retention: Retention;
   now: number;
+  keep?: false;
 }
 
-/** The resolution to read and the range clipped to what the tenant keeps at it. */
-export function resolve({ step, range, retention, now }: SeriesRequest): { resolution: Resolution; range: Range } {
-  const resolution = chooseResolution(step, range, retention, now);
-  return { resolution, range: clipToRetention(range, retention, resolution, now) };
+/**
+ * A recording's window, kept whatever its age: never clipped to retention, `auto` chosen by the span alone, and 1m/1h
+ * aggregated from the raw rows (the rollup partitions of an old window may be gone).
+ */
+export interface KeptSeriesRequest {
+  step: MetricStep;
+  range: Range;
+  keep: true;
 }
+
+export type SeriesRequest = LiveSeriesRequest | KeptSeriesRequest;
+
+/** The resolution to read and the range: clipped to what the tenant keeps at it, unless the request keeps it all. */
+export function resolve(request: SeriesRequest): { resolution: Resolution; range: Range } {
+  const { step, range } = request;
+  if (request.keep) return { resolution: step === 'auto' ? resolutionForSpan(range) : step, range };
+  const resolution = chooseResolution(step, range, request.retention, request.now);
+  return { resolution, range: clipToRetention(range, request.retention, resolution, request.now) };
+}
+
+/** The raw rows' range of a request: clipped to the raw retention unless the request keeps it all. */
+const rawRange = (request: SeriesRequest): Range =>
+  request.keep ? request.range : clipToRetention(request.range, request.retention, 'raw', request.now);
 
 /** Host fields of one collector, columnar; `max` only for rolled-up resolutions. Gaps follow series.ts. */
 export async function readHostSeries(
@@ -60,7 +87,10 @@ export async function readHostSeries(
     return { ...head, step_seconds: typical ?? null, timestamps, series: byField(fields, columns) };
   }
   const seconds = RESOLUTION_SECONDS[resolution];
-  const data = empty ? NONE : await listHostRollups(db, tenantId, collectorId, resolution, fields, range, MAX_ROWS + 1);
+  const read = request.keep
+    ? () => listHostBuckets(db, tenantId, collectorId, fields, range, seconds, MAX_ROWS + 1)
+    : () => listHostRollups(db, tenantId, collectorId, resolution, fields, range, MAX_ROWS + 1);
+  const data = empty ? NONE : await read();
   if (data.count > MAX_ROWS) throw tooManyPoints(MAX_ROWS);
   const names = [...fields.map((f) => `avg_${f}`), ...fields.map((f) => `max_${f}`)];
   const { timestamps, columns } = withGaps(data.t, pick(data, names), bucketSpacing(data.t, seconds));
@@ -95,7 +125,7 @@ export async function readDeviceSeries(
   request: SeriesRequest,
 ): Promise<DeviceSeries> {
   const { resolution } = resolve(request);
-  const range = clipToRetention(request.range, request.retention, 'raw', request.now);
+  const range = rawRange(request);
   const bucket = RESOLUTION_SECONDS[resolution];
   const found =
     range.from > range.to

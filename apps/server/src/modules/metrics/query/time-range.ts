@@ -76,17 +76,23 @@ export function parseRange(
 export const retentionStart = (retention: Retention, resolution: Resolution, now: number) =>
   Math.floor(now) - retention[resolution] * DAY;
 
+/** The coarsest resolution giving ≥ AUTO_MIN_POINTS over the range: raw below 500 minutes, 1h from 500 hours. */
+export function resolutionForSpan(range: Range): Resolution {
+  const span = range.to - range.from;
+  return span / 3600 >= AUTO_MIN_POINTS ? '1h' : span / 60 >= AUTO_MIN_POINTS ? '1m' : 'raw';
+}
+
+const ORDER: Resolution[] = ['raw', '1m', '1h'];
+
 /**
- * `auto`: the coarsest resolution giving ≥ AUTO_MIN_POINTS over the range (raw for short ranges: < 500 min); if the
- * tenant no longer keeps that resolution as far back as `from`, the finest one that does.
+ * `auto`: the resolution for the span (resolutionForSpan); if the tenant no longer keeps that resolution as far back
+ * as `from`, the finest one that does.
  */
 export function chooseResolution(step: MetricStep, range: Range, retention: Retention, now: number): Resolution {
   if (step !== 'auto') return step;
-  const span = range.to - range.from;
-  const order: Resolution[] = ['raw', '1m', '1h'];
-  let i = span / 3600 >= AUTO_MIN_POINTS ? 2 : span / 60 >= AUTO_MIN_POINTS ? 1 : 0;
-  while (i < 2 && range.from < retentionStart(retention, order[i] ?? '1h', now)) i++;
-  return order[i] ?? '1h';
+  let i = ORDER.indexOf(resolutionForSpan(range));
+  while (i < 2 && range.from < retentionStart(retention, ORDER[i] ?? '1h', now)) i++;
+  return ORDER[i] ?? '1h';
 }
 
 /** `from` moved up to what the tenant keeps at this resolution (past `to` when none of the range is kept). */

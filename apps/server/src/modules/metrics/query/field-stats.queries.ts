@@ -1,0 +1,45 @@
+import type { FieldStats, HostField } from '@xat/contracts';
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../../db/client.ts';
+import type { Range } from './time-range.ts';
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * n, average, median, 95th percentile and maximum of each host field over one collector's raw samples in [from, to]
+ * (nulls ignored; percentiles interpolated linearly, PostgreSQL's percentile_cont). One pass over the window.
+ */
+export async function summarizeHostFields(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  fields: readonly HostField[],
+  range: Range,
+): Promise<Record<string, FieldStats>> {
+  if (fields.length === 0) return {};
+  const columns = fields.map((f, i) => {
+    const c = sql.identifier(f);
+    const as = (what: string) => sql.identifier(`${what}${i}`);
+    return sql`count(${c})::int as ${as('n')}, avg(${c})::float8 as ${as('avg')},
+      percentile_cont(0.5) within group (order by ${c}) as ${as('p50')},
+      percentile_cont(0.95) within group (order by ${c}) as ${as('p95')}, max(${c})::float8 as ${as('max')}`;
+  });
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select ${sql.join(columns, sql`, `)} from metric_samples
+        where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid
+          and ts >= to_timestamp(${range.from}) and ts <= to_timestamp(${range.to})`,
+  );
+  return Object.fromEntries(
+    fields.map((f, i) => [
+      f,
+      {
+        n: Number(row?.[`n${i}`] ?? 0),
+        avg: num(row?.[`avg${i}`]),
+        p50: num(row?.[`p50${i}`]),
+        p95: num(row?.[`p95${i}`]),
+        max: num(row?.[`max${i}`]),
+      },
+    ]),
+  );
+}
