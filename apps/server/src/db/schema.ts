@@ -38,6 +38,8 @@ export const tenants = pgTable('tenants', {
   recordingsRetentionDays: integer('recordings_retention_days'),
   /** A trickle session ends when the next round comes more than this long after the last. */
   trickleSessionTimeoutMinutes: integer('trickle_session_timeout_minutes').notNull().default(5),
+  /** The server benchmark scores are ratios against (1.0 = this server); null: none chosen. */
+  baselineCollectorId: uuid('baseline_collector_id'),
   createdAt: createdAt(),
 });
 
@@ -124,6 +126,10 @@ export const collectors = pgTable(
     storageType: varchar('storage_type', { length: 20 }).notNull().default('unknown'),
     hourlyCost: numeric('hourly_cost', { precision: 10, scale: 4 }),
     pcdAddress: varchar('pcd_address', { length: 255 }).notNull().default(''),
+    /** Last time the agent asked for a job (only agents that run jobs ask); null: never — e.g. the original Go pcc. */
+    jobsPolledAt: timestamp('jobs_polled_at', { withTimezone: true }),
+    /** What the agent said it can do on its last job poll (comma-separated, e.g. `jobs,suite`). */
+    agentCapabilities: varchar('agent_capabilities', { length: 200 }).notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -158,6 +164,9 @@ export const benchmarks = pgTable(
     networkScore: doublePrecision('network_score'),
     overallScore: doublePrecision('overall_score'),
     errorMessage: text('error_message').notNull().default(''),
+    /** manual: typed in; pcc: filled from a measured benchmark run (run_id). */
+    source: varchar('source', { length: 10 }).notNull().default('manual'),
+    runId: uuid('run_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -228,6 +237,104 @@ export const collectedData = pgTable(
     index('collected_data_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
     collectorFk(t),
   ],
+);
+
+/** A benchmark job: asked for by a person, fetched and run by the agent's daemon (contracts/jobs.ts). */
+export const jobs = pgTable(
+  'jobs',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    groupId: uuid('group_id').notNull(),
+    collectorId: uuid('collector_id').notNull(),
+    profile: varchar('profile', { length: 50 }).notNull(),
+    /** The benchmarks to run (SUITE_BENCHMARKS names). */
+    benchmarks: jsonb('benchmarks').$type<string[]>().notNull(),
+    runs: integer('runs').notNull(),
+    stepSeconds: doublePrecision('step_seconds').notNull(),
+    diskSizeMb: integer('disk_size_mb').notNull(),
+    diskDir: text('disk_dir'),
+    /** queued | running | succeeded | failed | cancelled | timed_out */
+    status: varchar('status', { length: 12 }).notNull().default('queued'),
+    progress: jsonb('progress'),
+    error: text('error'),
+    /** The benchmark run stored from its result. */
+    resultId: uuid('result_id'),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    timeoutSeconds: integer('timeout_seconds').notNull(),
+    /** Last time the agent said anything about this job. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('jobs_collector_idx').on(t.tenantId, t.collectorId, t.status, t.notBefore),
+    index('jobs_group_idx').on(t.tenantId, t.groupId),
+    collectorFk(t),
+  ],
+);
+
+/** One measured run of the benchmark suite on a server (the agent's SuiteResult), judged like a load test. */
+export const benchmarkRuns = pgTable(
+  'benchmark_runs',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    collectorId: uuid('collector_id').notNull(),
+    jobId: uuid('job_id'),
+    profile: varchar('profile', { length: 50 }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+    validity: varchar('validity', { length: 10 }).notNull(),
+    validityReasons: jsonb('validity_reasons').notNull(),
+    /** The reproducibility record (ReproRecord). */
+    record: jsonb('record').notNull(),
+    /** The benchmarks' results (SuiteBenchmarkResult[]). */
+    results: jsonb('results').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('benchmark_runs_collector_idx').on(t.tenantId, t.collectorId, t.createdAt),
+    collectorFk(t),
+  ],
+);
+
+/** A tenant's own benchmark profiles (the built-in ones live in contracts/suite.ts). */
+export const benchmarkProfiles = pgTable(
+  'benchmark_profiles',
+  {
+    tenantId: tenantId(),
+    name: varchar('name', { length: 50 }).notNull(),
+    label: varchar('label', { length: 200 }).notNull().default(''),
+    benchmarks: jsonb('benchmarks').$type<string[]>().notNull(),
+    runs: integer('runs').notNull(),
+    stepSeconds: doublePrecision('step_seconds').notNull(),
+    diskSizeMb: integer('disk_size_mb').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+/** Run a profile on a server (or the whole fleet when collector_id is null) every `every_hours`. */
+export const benchmarkSchedules = pgTable(
+  'benchmark_schedules',
+  {
+    tenantId: tenantId(),
+    id: id(),
+    collectorId: uuid('collector_id'),
+    profile: varchar('profile', { length: 50 }).notNull(),
+    everyHours: doublePrecision('every_hours').notNull(),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Flag a server whose result falls more than this share (%) below its own median. */
+    dropAlertPct: doublePrecision('drop_alert_pct').notNull().default(10),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('benchmark_schedules_due_idx').on(t.nextRunAt)],
 );
 
 /**
