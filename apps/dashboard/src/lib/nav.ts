@@ -7,6 +7,7 @@ export interface NavLink {
 
 const EVERYONE: NavLink[] = [
   { to: '/servers', label: 'Servers' },
+  { to: '/recordings', label: 'Recordings' },
   { to: '/compare', label: 'Compare' },
   { to: '/load-tests', label: 'Load tests' },
   { to: '/benchmarks', label: 'Benchmarks' },

@@ -14,6 +14,7 @@ import { useTitle } from '../components/layout.tsx';
 import { LoadTestHint } from '../components/load-test-hint.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
 import { MetricCharts } from '../components/metric-charts.tsx';
+import { ServerRecordings } from '../components/recordings/server-recordings.tsx';
 import { ServerFiles } from '../components/server-files.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { clockSkewWarning, formatClockSkew, formatDropped, isClockSkewed } from '../lib/agent-signals.ts';
@@ -187,6 +188,8 @@ export function ServerDetailPage({ id }: { id: string }) {
       <MetricCharts collectorId={c.id} range={range} live={live} marks={marks} {...(since ? { since } : {})} />
 
       <ServerFiles collectorId={c.id} editable={editable} />
+
+      <ServerRecordings collectorId={c.id} />
 
       <section className="card" aria-label="Load tests">
         <div className="card-head">
