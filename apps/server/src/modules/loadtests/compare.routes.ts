@@ -1,18 +1,27 @@
-import { CompareQuery, CompareRequestSchema, CompareResponseSchema } from '@xat/contracts';
+import { CompareQuery, CompareRequestSchema, ReferenceCompareResponseSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors } from '../../http/errors.ts';
 import { type CompareOptions, compareLoadTests } from './compare.service.ts';
+import { headCompare } from './head-fields.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** More runs than anyone picks by hand; bounds the work of one request. */
 const MAX_RUN_IDS = 500;
 
-/** A comma-separated list of uuids, or the complaints about it. */
+/** The items of a JSON array of strings (the reference's `?collector_ids=["a","b"]`), else undefined. */
+function jsonList(text: string): string[] | undefined {
+  if (!text.trim().startsWith('[')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.map((item) => String(item)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A comma-separated list (or JSON array) of uuids, or the complaints about it. */
 function uuidList(text: string, min: number, max: number): { ids: string[] } | { errors: string[] } {
-  const ids = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const ids = (jsonList(text) ?? text.split(',')).map((s) => s.trim()).filter(Boolean);
   const errors: string[] = [];
   const bad = ids.filter((id) => !UUID.test(id));
   const shown = bad.slice(0, 3).map((b) => `"${b.slice(0, 40)}"`);
@@ -31,7 +40,7 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
       throw fieldErrors({
         run_ids: outcome.unknownRunIds.map((id) => `"${id}" is not a load test of the compared collectors.`),
       });
-    return { comparison: outcome.comparison, count: outcome.comparison.length };
+    return { comparison: outcome.comparison, count: outcome.comparison.length, ...headCompare(outcome.servers) };
   };
 
   // The reference serves both spellings; the plural one is kept out of the OpenAPI document.
@@ -47,9 +56,10 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
           summary: 'Compare servers’ newest runs',
           tags,
           hide,
-          description: 'The seed’s form: the newest run of each collector, with statistics over the default run set.',
+          description:
+            'The seed’s form: the newest run of each collector, with statistics over the default run set; and the reference HEAD’s `servers` (provider, colour, units, hourly cost, price-performance in units per USD/hour) and `ratios` (maxUnits / the first server’s, 2 dp) from the same runs.',
           body: CompareRequestSchema,
-          response: { 200: CompareResponseSchema },
+          response: { 200: ReferenceCompareResponseSchema },
         },
       },
       async (request) => answer(request.tenant.id, request.body.collector_ids),
@@ -62,11 +72,11 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
         schema: {
           summary: 'Compare servers',
           description:
-            'Statistics of the load tests of 2–10 collectors over a run set (`set`): per level the median, the spread and 95 % intervals, and per pair a verdict saying which is faster and by how much. `include` adds suspect or invalid runs; `run_ids` picks the runs by hand.',
+            'Statistics of the load tests of 2–10 collectors over a run set (`set`): per level the median, the spread and 95 % intervals, and per pair a verdict saying which is faster and by how much. `include` adds suspect or invalid runs; `run_ids` picks the runs by hand. `collector_ids` is comma-separated or a JSON array. `servers` and `ratios` (reference HEAD form) come from each collector’s newest run.',
           tags,
           hide,
           querystring: CompareQuery,
-          response: { 200: CompareResponseSchema },
+          response: { 200: ReferenceCompareResponseSchema },
         },
       },
       async (request) => {

@@ -4,6 +4,7 @@ import { roundHalfEven } from '../../lib/round.ts';
 import { findCollectors, specsSummary } from '../collectors/collectors.queries.ts';
 import { filterByValidity, pickRunSet } from './compare.sets.ts';
 import { serverStatistics } from './compare.stats.ts';
+import type { HeadServerSource } from './head-fields.ts';
 import { type CompareRun, listRunsOfCollectors } from './loadtests.queries.ts';
 import { summarizeUnits, unitsOf } from './units.ts';
 
@@ -16,7 +17,8 @@ export interface CompareOptions {
 }
 
 export type CompareOutcome =
-  | { comparison: (CompareEntry | CompareError)[] }
+  /** `servers`: the collectors with a result, in order, with the units of the run their entry shows (HEAD form). */
+  | { comparison: (CompareEntry | CompareError)[]; servers: HeadServerSource[] }
   /** Chosen runs that are no run of the compared collectors in this tenant. */
   | { unknownRunIds: string[] };
 
@@ -60,13 +62,16 @@ export async function compareLoadTests(
   const baselineNewest = baselineId === undefined ? undefined : runsByCollector.get(baselineId)?.[0];
   const baselineMax = baselineNewest ? Math.max(0, ...unitsOf(baselineNewest)) : null;
 
+  const servers: HeadServerSource[] = [];
   const comparison = ids.map((id, index): CompareEntry | CompareError => {
     const collector = collectorById.get(id);
     if (!collector) return { collector_id: id, error: 'Collector not found' };
     const newest = runsByCollector.get(id)?.[0];
     if (!newest) return { collector_id: id, collector_name: collector.name, error: 'No load test results' };
-    const summary = summarizeUnits(unitsOf(newest));
+    const units = unitsOf(newest);
+    const summary = summarizeUnits(units);
     const cost = collector.hourlyCost === null ? null : Number(collector.hourlyCost);
+    servers.push({ id, name: collector.name, vmBrand: collector.vmBrand, hourlyCost: cost, units });
     const { set, used, excluded } = usedOf(id);
     return {
       collector_id: id,
@@ -89,5 +94,5 @@ export async function compareLoadTests(
       ),
     };
   });
-  return { comparison };
+  return { comparison, servers };
 }

@@ -4,11 +4,15 @@ import { collectors, loadTestResults } from '../../db/schema.ts';
 
 export type LoadTestRow = typeof loadTestResults.$inferSelect;
 export type LoadTestValues = Partial<Omit<typeof loadTestResults.$inferInsert, 'tenantId' | 'id'>>;
-export type LoadTestWithCollector = LoadTestRow & { collectorName: string };
+export type LoadTestWithCollector = LoadTestRow & { collectorName: string; collectorVmBrand: string };
 
 function selectWithCollector(db: Db) {
   return db
-    .select({ ...getTableColumns(loadTestResults), collectorName: collectors.name })
+    .select({
+      ...getTableColumns(loadTestResults),
+      collectorName: collectors.name,
+      collectorVmBrand: collectors.vmBrand,
+    })
     .from(loadTestResults)
     .innerJoin(
       collectors,

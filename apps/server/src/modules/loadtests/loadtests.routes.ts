@@ -6,8 +6,8 @@ import {
   LoadTestImportSchema,
   LoadTestListQuery,
   LoadTestPatchSchema,
-  LoadTestSchema,
   Page,
+  ReferenceLoadTestSchema,
 } from '@xat/contracts';
 import type { FastifyRequest } from 'fastify';
 import { Compile } from 'typebox/compile';
@@ -68,11 +68,11 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
         schema: {
           summary: 'List load tests',
           description:
-            'CPU load-test results (work units per second at 10–100 % load) with their verdict (valid, suspect, invalid), newest first, a page at a time; filter by collector, series or validity.',
+            'CPU load-test results (work units per second at 10–100 % load) with their verdict (valid, suspect, invalid), newest first, a page at a time; filter by collector, series or validity. Each item carries the reference HEAD’s camelCase fields too (collectorId, serverName, provider, benchmarkId, data of {busyPct, workUnits} in work units per second, maxUnits, avgUnits, createdAt).',
           tags,
           hide,
           querystring: LoadTestListQuery,
-          response: { 200: Page(LoadTestSchema) },
+          response: { 200: Page(ReferenceLoadTestSchema) },
         },
       },
       async (request) => {
@@ -100,7 +100,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
           tags,
           hide,
           body: LoadTestCreateSchema,
-          response: { 201: LoadTestSchema },
+          response: { 201: ReferenceLoadTestSchema },
         },
       },
       async (request, reply) => {
@@ -131,7 +131,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
             'Stores a perfcpumeasure run. Send JSON {collector, content, notes?} or multipart/form-data with a ' +
             '`file` part and `collector` (and optional `notes`, `benchmark`) fields.',
           body: { content: { 'application/json': { schema: LoadTestImportSchema } } },
-          response: { 201: LoadTestSchema },
+          response: { 201: ReferenceLoadTestSchema },
         },
       },
       async (request, reply) => {
@@ -179,7 +179,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
           tags,
           hide,
           params: IdParams,
-          response: { 200: LoadTestSchema },
+          response: { 200: ReferenceLoadTestSchema },
         },
       },
       async (request) => findDto(request.tenant.id, request.params.id),
@@ -198,7 +198,7 @@ export function loadTestRoutes(app: App, { db, guards }: Deps): void {
           hide,
           params: IdParams,
           body: method === 'PUT' ? LoadTestCreateSchema : LoadTestPatchSchema,
-          response: { 200: LoadTestSchema },
+          response: { 200: ReferenceLoadTestSchema },
         },
         handler: async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<LoadTestCreate> }>) => {
           const tenantId = request.tenant.id;

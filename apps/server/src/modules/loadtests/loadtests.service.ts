@@ -1,17 +1,27 @@
-import { type LoadTest, type LoadTestSource, UNIT_FIELDS, type UnitField, type Validity } from '@xat/contracts';
+import {
+  type LoadTest,
+  type LoadTestSource,
+  type ReferenceLoadTest,
+  UNIT_FIELDS,
+  type UnitField,
+  type Validity,
+} from '@xat/contracts';
+import { headLoadTestFields } from './head-fields.ts';
 import { effectiveCpusOf, judgeStored, seriesOf } from './loadtests.judge.ts';
 import type { LoadTestRow, LoadTestValues, LoadTestWithCollector } from './loadtests.queries.ts';
 import { summarizeUnits, UNIT_COLUMNS, unitsOf } from './units.ts';
 
-export function toLoadTestDto(row: LoadTestWithCollector): LoadTest {
+/** The seed's fields and, beside them, the reference HEAD's camelCase ones. */
+export function toLoadTestDto(row: LoadTestWithCollector): ReferenceLoadTest {
   const units = unitsOf(row);
+  const summary = summarizeUnits(units);
   return {
     id: row.id,
     collector: row.collectorId,
     collector_name: row.collectorName,
     benchmark: row.benchmarkId,
     ...(Object.fromEntries(UNIT_FIELDS.map((f, i) => [f, units[i] ?? 0])) as Record<UnitField, number>),
-    ...summarizeUnits(units),
+    ...summary,
     notes: row.notes,
     details: (row.details as LoadTest['details']) ?? null,
     // Written by this server only, from its own enums.
@@ -21,6 +31,18 @@ export function toLoadTestDto(row: LoadTestWithCollector): LoadTest {
     series_id: row.seriesId,
     effective_cpus: row.effectiveCpus,
     created_at: row.createdAt.toISOString(),
+    ...headLoadTestFields(
+      {
+        collectorId: row.collectorId,
+        collectorName: row.collectorName,
+        vmBrand: row.collectorVmBrand,
+        benchmarkId: row.benchmarkId,
+        createdAt: row.createdAt,
+        maxUnits: summary.max_units,
+        avgUnits: summary.avg_units,
+      },
+      units,
+    ),
   };
 }
 
