@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, launchBrowser, pageOverflow, startXat, type XatServer } from './harness.ts';
 import { type Seeded, seed } from './seed.ts';
 
 // The account (sign out everywhere too), the team's settings, the phone-width bar, the upload box's refusals and the
@@ -55,25 +55,7 @@ async function signOut() {
 const signInApi = (username: string, password: string) =>
   call<{ access: string; refresh: string }>(server, 'POST', '/api/v1/auth/token/', { body: { username, password } });
 
-/**
- * How far the page reaches past the window's right edge, and the outermost elements that do (what a person would
- * have to scroll sideways to see); inside a box that scrolls by itself (a wide table) nothing counts.
- */
-const overflow = () =>
-  page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const past: string[] = [];
-    const visit = (el: Element): void => {
-      if (el.getBoundingClientRect().right > width + 0.5) {
-        past.push(`${el.tagName.toLowerCase()}.${el.className}`);
-        return;
-      }
-      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX)) return;
-      for (const child of el.children) visit(child);
-    };
-    for (const child of document.body.children) visit(child);
-    return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
-  });
+const overflow = () => pageOverflow(page);
 
 describe('account, settings, phone and empty states in Chromium', () => {
   it("changes the admin's password: the policy's refusal in its words, then success, and every other session ends", async () => {

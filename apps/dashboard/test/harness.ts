@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DASHBOARD = join(ROOT, 'apps/dashboard');
@@ -148,8 +148,18 @@ export function call<T = unknown>(
   }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
+  return send<T>(server.port, method, path, headers, payload);
+}
+
+function send<T>(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  payload: Buffer | undefined,
+): Promise<Reply<T>> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -168,6 +178,52 @@ export function call<T = unknown>(
     req.end(payload);
   });
 }
+
+/**
+ * A file posted as `multipart/form-data` (field `file`, plus any text fields), encoded by the platform's FormData;
+ * with a user's token or an agent's key.
+ */
+export async function callMultipart<T = unknown>(
+  server: Pick<XatServer, 'port' | 'host'>,
+  path: string,
+  file: { name: string; content: Uint8Array<ArrayBuffer> | string },
+  opts: { token?: string; apiKey?: string; fields?: Record<string, string> },
+): Promise<Reply<T>> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(opts.fields ?? {})) form.set(k, v);
+  form.set('file', new Blob([file.content]), file.name);
+  const encoded = new Response(form);
+  const payload = Buffer.from(await encoded.arrayBuffer());
+  const headers: Record<string, string> = {
+    host: server.host,
+    accept: 'application/json',
+    'content-type': encoded.headers.get('content-type') ?? '',
+    'content-length': String(payload.length),
+  };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
+  return send<T>(server.port, 'POST', path, headers, payload);
+}
+
+/**
+ * How far the page reaches past the window's right edge, and the outermost elements that do (what a person would
+ * have to scroll sideways to see); inside a box that scrolls by itself (a wide table) nothing counts.
+ */
+export const pageOverflow = (page: Page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const past: string[] = [];
+    const visit = (el: Element): void => {
+      if (el.getBoundingClientRect().right > width + 0.5) {
+        past.push(`${el.tagName.toLowerCase()}.${el.className}`);
+        return;
+      }
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX)) return;
+      for (const child of el.children) visit(child);
+    };
+    for (const child of document.body.children) visit(child);
+    return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
+  });
 
 /** Headless Debian Chromium through playwright-core, in a fresh profile; a laptop-sized window. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Collector, CollectorCreate, LoadTest, MetricsBatch, Register } from '@xat/contracts';
+import { join } from 'node:path';
+import type { Collector, CollectorCreate, LoadTest, MetricsBatch, Recording, Register } from '@xat/contracts';
+import type { Page } from '../src/api/types.ts';
 import { daySamples } from './day-samples.ts';
-import { call, type XatServer } from './harness.ts';
+import { call, callMultipart, ROOT, type XatServer } from './harness.ts';
 
 // Everything the browser tests and the screenshots look at, written through the real API. Any refusal throws: a
 // seed that fails fails the tests, it never turns them into skips or into figures written here instead.
@@ -338,5 +340,72 @@ export async function seed(server: XatServer): Promise<Seeded> {
     runs: { azure: azureRuns, oci: ociRuns.slice(0, 3), ociSuspect, ociInvalid, awsManual },
     fleet: { count: 6 + EXTRA_SERVERS, vcpus: 4 + 2 + 8 + 2 + 64 + 2 * EXTRA_SERVERS },
     gap,
+  };
+}
+
+export interface SeededRecording {
+  server: SeededServer;
+  recording: Recording;
+}
+
+/** A real collection (fixtures/pcc, January 2026) uploaded by a server's agent: it becomes that server's recording. */
+async function uploadCollection(server: XatServer, token: string, s: SeededServer, fixture: string) {
+  const file = join(ROOT, 'fixtures/pcc', fixture);
+  const name = file.split('/').pop() ?? fixture;
+  const sent = await callMultipart(
+    server,
+    '/api/v1/metrics/',
+    { name, content: new Uint8Array(readFileSync(file)) },
+    { apiKey: s.apiKey },
+  );
+  if (sent.status >= 300) throw new Error(`upload ${name}: HTTP ${sent.status} ${sent.text.slice(0, 300)}`);
+  const list = await ok<Page<Recording>>(
+    call(server, 'GET', `/api/v1/recordings/?collector_id=${s.collector.id}`, { token }),
+    `recordings of ${s.collector.name}`,
+  );
+  const recording = list.results[0];
+  if (!recording || recording.sample_count === 0)
+    throw new Error(`uploading ${name} made no recording with samples: ${sent.text.slice(0, 300)}`);
+  return recording;
+}
+
+/**
+ * Two months-old recordings, uploaded through the real API to two servers of their own: the real Azure collections of
+ * fixtures/pcc (January 2026, 5-second rounds).
+ */
+export async function seedRecordings(
+  server: XatServer,
+  token: string,
+): Promise<{ small: SeededRecording; large: SeededRecording }> {
+  const register = (hostname: string, vcpus: number): Register => ({
+    hostname,
+    os_name: 'Ubuntu',
+    os_version: '22.04',
+    processor_brand: 'intel',
+    processor_model: 'Intel Xeon Platinum 8272CL',
+    vcpus,
+    memory_gib: vcpus * 4,
+  });
+  const small = await addServer(
+    server,
+    token,
+    { name: 'azure-sysinfo-01', description: 'sys-info-test, January', vm_brand: 'azure' },
+    register('sys-info-test', 4),
+  );
+  const large = await addServer(
+    server,
+    token,
+    { name: 'azure-loadtest-02', description: 'loadtest-cpuinfo, January', vm_brand: 'azure' },
+    register('loadtest-cpuinfo', 4),
+  );
+  return {
+    small: {
+      server: small,
+      recording: await uploadCollection(server, token, small, 'sys-info-test/sys-info-test.json'),
+    },
+    large: {
+      server: large,
+      recording: await uploadCollection(server, token, large, 'loadtest-cpuinfo/loadtest-cpuinfo.json'),
+    },
   };
 }
