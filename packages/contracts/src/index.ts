@@ -1,5 +1,6 @@
 export * from './agent.ts';
 export * from './auth.ts';
+export * from './benchmark-runs.ts';
 export * from './benchmarks.ts';
 export * from './collectors.ts';
 export * from './common.ts';
