@@ -31,6 +31,7 @@ import { ingestRoutes } from './modules/metrics/ingest/ingest.routes.ts';
 import { metricsQueryRoutes } from './modules/metrics/query/metrics-query.routes.ts';
 import { configureIngestFor } from './modules/metrics/storage/ingest-queue.ts';
 import { registerMetricsMaintenance } from './modules/metrics/storage/maintenance.ts';
+import { recordingRoutes } from './modules/recordings/recordings.routes.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { webRoutes } from './modules/web/web.routes.ts';
@@ -150,6 +151,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   loadTestCompareRoutes(app, deps);
   dataRoutes(app, deps);
   metricsQueryRoutes(app, deps);
+  recordingRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
   downloadRoutes(app, deps);

@@ -126,7 +126,8 @@ export const RecordingSeriesQuery = Type.Object({
 
 export const RecordingExportQuery = Type.Object({
   format: Type.Optional(Type.Enum(EXPORT_FORMATS, { description: 'Default csv' })),
-  fields: Type.Optional(Type.String({ maxLength: 2000 })),
+  fields: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated host fields; default all' })),
+  step: Type.Optional(Type.Enum(METRIC_STEPS, { description: 'csv and json; default raw: every sample' })),
 });
 
 export const RecordingCompareQuery = Type.Object({

@@ -43,3 +43,31 @@ export async function summarizeHostFields(
     ]),
   );
 }
+
+export interface WindowSamples {
+  count: number;
+  /** First and last sample time (epoch s), null without samples. */
+  first: number | null;
+  last: number | null;
+  /** Median of the samples' interval_seconds. */
+  intervalSeconds: number | null;
+}
+
+/** How many raw samples one collector has in [from, to], the first and last, and their typical interval. */
+export async function summarizeWindow(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  range: Range,
+): Promise<WindowSamples> {
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select count(*)::int as n, extract(epoch from min(ts))::float8 as first,
+          extract(epoch from max(ts))::float8 as last,
+          percentile_cont(0.5) within group (order by interval_seconds) as i
+        from metric_samples
+        where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid
+          and ts >= to_timestamp(${range.from}) and ts <= to_timestamp(${range.to})`,
+  );
+  return { count: Number(row?.n ?? 0), first: num(row?.first), last: num(row?.last), intervalSeconds: num(row?.i) };
+}
