@@ -36,6 +36,7 @@ export const REASON_TEXT: Record<ValidityCode, string> = {
   conditions_unknown: 'conditions unknown',
   no_full_load: 'no units at 100 %',
   single_run: 'single run',
+  run_spread: 'spread between repeats',
 };
 
 export const reasonText = (code: string): string => REASON_TEXT[code as ValidityCode] ?? code.replaceAll('_', ' ');
