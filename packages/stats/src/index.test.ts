@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratioOf, summarize, t95 } from './index.ts';
+import { quantiles, ratioOf, summarize, t95 } from './index.ts';
 
 describe('t95', () => {
   it('matches the published two-sided 95 % quantiles', () => {
@@ -33,6 +33,17 @@ describe('summarize', () => {
 
   it('refuses no values', () => {
     expect(() => summarize([])).toThrow(RangeError);
+  });
+});
+
+describe('quantiles', () => {
+  it('gives p50 and p99 of 1 … 100 whatever the order, and refuses no values', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    const [p50, p99] = quantiles(values, [0.5, 0.99]);
+    expect(p50).toBe(50.5);
+    expect(p99).toBeCloseTo(99, 1);
+    expect(values[0]).toBe(100); // the caller's array is left as it was
+    expect(() => quantiles([], [0.5])).toThrow(RangeError);
   });
 });
 

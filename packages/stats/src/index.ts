@@ -6,7 +6,7 @@
  * one run and so no spread to judge by.
  */
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { mean, median, sampleStandardDeviation, sampleVariance } from 'simple-statistics';
+import { mean, median, quantile, sampleStandardDeviation, sampleVariance } from 'simple-statistics';
 
 /** Two-sided 95 %. */
 export const CONFIDENCE = 0.95;
@@ -36,6 +36,12 @@ export function summarize(values: readonly number[]): Summary {
   const sd = sampleStandardDeviation([...values]);
   const half = t95(n - 1) * (sd / Math.sqrt(n));
   return { n, mean: m, median: med, sd, cv_pct: m === 0 ? null : (sd / m) * 100, ci95: [m - half, m + half] };
+}
+
+/** The `ps` quantiles (each 0 … 1) of `values`, e.g. a latency's p50 and p99. */
+export function quantiles(values: readonly number[], ps: readonly number[]): number[] {
+  if (values.length === 0) throw new RangeError('quantiles needs at least one value');
+  return quantile([...values], [...ps]);
 }
 
 export type RatioVerdict = 'faster' | 'slower' | 'indistinguishable' | 'single_run';
