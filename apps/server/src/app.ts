@@ -20,6 +20,8 @@ import { registerRequestScope } from './http/request-scope.ts';
 import { registerTenantResolution } from './http/tenant.ts';
 import { agentRoutes } from './modules/agent/agent.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { benchmarkRunRoutes } from './modules/benchmark-runs/benchmark-runs.routes.ts';
+import { benchmarkCompareRoutes } from './modules/benchmark-runs/compare.routes.ts';
 import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
 import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
@@ -147,6 +149,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   agentRoutes(app, deps);
   ingestRoutes(app, deps);
   benchmarkRoutes(app, deps);
+  benchmarkRunRoutes(app, deps);
+  benchmarkCompareRoutes(app, deps);
   loadTestRoutes(app, deps);
   loadTestCompareRoutes(app, deps);
   dataRoutes(app, deps);

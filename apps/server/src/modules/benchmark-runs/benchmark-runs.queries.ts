@@ -185,7 +185,7 @@ export async function listCurvePoints(db: Db, tenantId: string, runIds: readonly
   return rows.map((r) => ({ runId: r.run_id, workers: Number(r.workers), unitsPerS: Number(r.units) }));
 }
 
-/** The collector the fleet's scores fall back to: the oldest one with a benchmark run. */
+/** The collector the fleet's scores fall back to: the oldest one with a benchmark judged valid. */
 export async function findFirstBenchmarkedCollector(db: Db, tenantId: string): Promise<string | undefined> {
   const rows = await db
     .select({ id: collectors.id })
@@ -193,7 +193,9 @@ export async function findFirstBenchmarkedCollector(db: Db, tenantId: string): P
     .where(
       and(
         eq(collectors.tenantId, tenantId),
-        sql`exists (select 1 from benchmark_runs r where r.tenant_id = ${collectors.tenantId} and r.collector_id = ${collectors.id})`,
+        sql`exists (select 1 from benchmark_runs r cross join lateral jsonb_array_elements(r.results) as b(value)
+          where r.tenant_id = ${collectors.tenantId} and r.collector_id = ${collectors.id}
+            and b.value->>'validity' = 'valid')`,
       ),
     )
     .orderBy(collectors.createdAt, collectors.id)

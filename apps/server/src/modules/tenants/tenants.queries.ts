@@ -74,6 +74,8 @@ export interface TenantRetention {
   retention1hDays: number;
   recordingsRetentionDays: number | null;
   trickleSessionTimeoutMinutes: number;
+  /** The server benchmark scores are ratios against; null: none chosen. */
+  baselineCollectorId: string | null;
 }
 
 export async function findTenantRetention(db: Db, tenantId: string): Promise<TenantRetention | undefined> {
@@ -84,6 +86,7 @@ export async function findTenantRetention(db: Db, tenantId: string): Promise<Ten
       retention1hDays: tenants.retention1hDays,
       recordingsRetentionDays: tenants.recordingsRetentionDays,
       trickleSessionTimeoutMinutes: tenants.trickleSessionTimeoutMinutes,
+      baselineCollectorId: tenants.baselineCollectorId,
     })
     .from(tenants)
     .where(eq(tenants.id, tenantId))
@@ -94,4 +97,14 @@ export async function findTenantRetention(db: Db, tenantId: string): Promise<Ten
 export async function updateTenantRetention(db: Db, tenantId: string, values: Partial<TenantRetention>) {
   if (Object.keys(values).length > 0) await db.update(tenants).set(values).where(eq(tenants.id, tenantId));
   return findTenantRetention(db, tenantId);
+}
+
+/** The tenant's chosen baseline server for benchmark scores (it may since have been deleted), or null. */
+export async function findTenantBaseline(db: Db, tenantId: string): Promise<string | null> {
+  const rows = await db
+    .select({ id: tenants.baselineCollectorId })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
+  return rows[0]?.id ?? null;
 }
