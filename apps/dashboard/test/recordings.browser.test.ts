@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MetricSeries, Recording, RecordingSummary } from '@xat/contracts';
+import type { LoadTest, MetricSeries, MetricsBatch, Recording, RecordingSummary } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { daySamples } from './day-samples.ts';
 import { call, ensureBuilt, launchBrowser, pageOverflow, startXat, type XatServer } from './harness.ts';
 import { type SeededRecording, seedRecordings } from './seed.ts';
 
@@ -239,6 +240,50 @@ describe('recordings in Chromium', () => {
       .getByRole('img', { name: /^Memory used since each start chart/ })
       .waitFor();
     expect(new URL(page.url()).searchParams.get('field')).toBe('mem_used_kb');
+  });
+
+  it('keeps a window of live data as a recording, with the load test that ran inside it and its verdict', async () => {
+    const s = small.server;
+    const now = Math.floor(Date.now() / 1000);
+    const batch: MetricsBatch = {
+      batch_id: `rec${now}`,
+      collector_time: now,
+      samples: daySamples(3, 4, 16 * 1024 * 1024, { from: 0, to: 0 }, now).slice(-120),
+    };
+    const sent = await call(server, 'POST', '/api/v1/metrics/', { apiKey: s.apiKey, body: batch });
+    expect(sent.status, sent.text).toBe(200);
+    // Typed in: nothing says how it was measured, so the server judges it suspect.
+    const units = Object.fromEntries([10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((b) => [`units_${b}pct`, b * 9]));
+    const test = await call<LoadTest>(server, 'POST', '/api/v1/loadtest/', {
+      token,
+      body: { collector: s.collector.id, notes: 'during the live window', ...units },
+    });
+    expect(test.status, test.text).toBe(201);
+    const kept = await call<Recording>(server, 'POST', '/api/v1/recordings/', {
+      token,
+      body: {
+        collector: s.collector.id,
+        name: 'Last two hours',
+        start: new Date((now - 2 * 3600) * 1000).toISOString(),
+        end: new Date((now + 60) * 1000).toISOString(),
+      },
+    });
+    expect(kept.status, kept.text).toBe(201);
+    await page.goto(`${server.origin}/recordings?source=live`);
+    const live = row('Last two hours');
+    await live.waitFor();
+    expect(await live.textContent()).toContain('Live window');
+    expect(await row(small.recording.name).count()).toBe(0);
+    await live.getByRole('link', { name: 'Last two hours' }).click();
+    const tests = page.getByRole('region', { name: 'Load tests in this window' });
+    const run = tests.getByRole('row').filter({ hasText: test.body.validity });
+    await run.waitFor();
+    expect(test.body.validity).toBe('suspect');
+    expect(await run.textContent()).toContain('900');
+    await run.getByRole('link').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/load-tests/${test.body.id}`);
+    // It stays out of the tests below, which count the January recordings.
+    expect((await call(server, 'DELETE', `/api/v1/recordings/${kept.body.id}/`, { token })).status).toBe(204);
   });
 
   it('fits a phone: the list, a recording and the compare are no wider than 375 px', async () => {

@@ -1,11 +1,12 @@
 /**
  * `npm run screenshots`: the README's pictures, from the built dashboard served by a real `xat serve` with the
- * browser tests' seed, in Debian's Chromium. Writes docs/servers.png, docs/server-detail.png, docs/compare.png and
- * docs/load-test.png; the tests themselves write nothing into the repository.
+ * browser tests' seed, in Debian's Chromium. Writes docs/servers.png, docs/server-detail.png, docs/compare.png,
+ * docs/load-test.png, docs/recordings.png (a recording's page) and docs/recordings-compare.png; the tests themselves
+ * write nothing into the repository.
  */
 import { join } from 'node:path';
 import { ensureBuilt, launchBrowser, ROOT, startXat } from './harness.ts';
-import { seed } from './seed.ts';
+import { seed, seedRecordings } from './seed.ts';
 
 const DOCS = join(ROOT, 'docs');
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   });
   try {
     const data = await seed(server);
+    const recordings = await seedRecordings(server, data.token);
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.origin}/`);
@@ -54,6 +56,16 @@ async function main(): Promise<void> {
     await page.goto(`${server.origin}/load-tests/${data.runs.ociSuspect.id}`);
     await page.getByRole('region', { name: 'Series' }).getByRole('row').nth(4).waitFor();
     await shoot('load-test.png', true);
+
+    await page.goto(`${server.origin}/recordings/${recordings.large.recording.id}`);
+    await page.getByRole('img', { name: /^Network received \/ sent chart/ }).waitFor();
+    await page.getByRole('region', { name: 'Statistics' }).getByRole('row').nth(3).waitFor();
+    await shoot('recordings.png', true);
+
+    const ids = [recordings.large.recording.id, recordings.small.recording.id].join(',');
+    await page.goto(`${server.origin}/recordings/compare?ids=${ids}`);
+    await page.getByRole('img', { name: /^CPU busy since each start chart/ }).waitFor();
+    await shoot('recordings-compare.png', true);
   } finally {
     await browser.close();
     await server.stop();

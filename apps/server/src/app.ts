@@ -34,6 +34,7 @@ import { metricsQueryRoutes } from './modules/metrics/query/metrics-query.routes
 import { configureIngestFor } from './modules/metrics/storage/ingest-queue.ts';
 import { registerMetricsMaintenance } from './modules/metrics/storage/maintenance.ts';
 import { recordingRoutes } from './modules/recordings/recordings.routes.ts';
+import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { webRoutes } from './modules/web/web.routes.ts';
@@ -156,6 +157,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   dataRoutes(app, deps);
   metricsQueryRoutes(app, deps);
   recordingRoutes(app, deps);
+  referenceRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
   app.get('/api/v1/schema/', { schema: { hide: true } }, async () => app.swagger());
   downloadRoutes(app, deps);
