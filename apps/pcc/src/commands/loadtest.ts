@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import os from 'node:os';
 import { QUIET_BUSY_PCT, QUIET_WAIT_SECONDS } from '@xat/contracts';
 import { detectCpuLimits } from '../cpus/effective-cpus.ts';
 import { realClock } from '../loadtest/clock.ts';
-import { acquireLock } from '../loadtest/lock.ts';
+import { acquireLock, loadTestLockFile } from '../loadtest/lock.ts';
 import { measureRun } from '../loadtest/measure.ts';
 import { readProcStat } from '../loadtest/meters.ts';
 import { waitForQuiet } from '../loadtest/quiet.ts';
@@ -14,9 +13,6 @@ import { seriesText, summarizeSeries } from '../loadtest/series.ts';
 import { summaryLine, verdictText } from '../loadtest/verdict.ts';
 import { rootReader } from '../specs/read.ts';
 import { type CommandContext, CommandError, EXIT } from './context.ts';
-
-/** Host-wide, whatever the data dir: two load tests on one host would each measure half a machine. */
-export const lockFile = () => join(tmpdir(), 'pcc-loadtest.lock');
 
 function numberFlag(ctx: CommandContext, name: string, fallback: number, min: number, max: number, what: string) {
   const raw = ctx.flags[name];
@@ -52,7 +48,7 @@ export async function loadtestCommand(ctx: CommandContext): Promise<number> {
   );
   const force = ctx.flags.force === true;
   const send = chooseSender(ctx);
-  const lock = acquireLock(lockFile());
+  const lock = acquireLock(loadTestLockFile());
   if ('heldBy' in lock)
     throw new CommandError(`another load test is running on this host (pid ${lock.heldBy}); try again when it is done`);
 

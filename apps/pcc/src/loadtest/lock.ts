@@ -1,4 +1,9 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Host-wide, whatever the data dir: two load tests (or benchmark suites) on one host would each measure half a machine. */
+export const loadTestLockFile = () => join(tmpdir(), 'pcc-loadtest.lock');
 
 /**
  * A host-wide lock file holding the owner's pid: a second load test would halve both results, so it refuses. A lock

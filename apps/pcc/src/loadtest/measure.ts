@@ -19,7 +19,10 @@ export interface RunOptions {
   series: SeriesPlace | undefined;
 }
 
-export async function measureRun(ctx: CommandContext, limits: CpuLimits, o: RunOptions): Promise<LoadTestResult> {
+/** Where a run's progress goes and what stops it: a command's context, or the benchmark suite's. */
+export type RunIo = Pick<CommandContext, 'err' | 'isTTY' | 'signal'>;
+
+export async function measureRun(ctx: RunIo, limits: CpuLimits, o: RunOptions): Promise<LoadTestResult> {
   const startedAt = new Date();
   const progress = createProgress(ctx.err, ctx.isTTY, LEVELS.length);
   // A worker per effective CPU, rounded up: under a 0.5-CPU quota one thread, paced to half a CPU flat out.

@@ -16,7 +16,14 @@ import { LOADTEST_PATH, toLoadTestCreate } from './upload.ts';
 /** Sends one result; true when the server took it (otherwise it is saved and the reason is on stderr). */
 export type ResultSender = (result: LoadTestResult) => Promise<boolean>;
 
-export function createResultSender(ctx: CommandContext, baseUrl: string, apiKey: string): ResultSender {
+/** What a sender needs of its caller: the data dir (the registration), --notes, and where to tell people. */
+export interface SendIo {
+  settings: { readonly dataDir: string };
+  flags: CommandContext['flags'];
+  err: CommandContext['err'];
+}
+
+export function createResultSender(ctx: SendIo, baseUrl: string, apiKey: string): ResultSender {
   let collector: string | undefined;
   return async (result) => {
     const client = new HttpClient({ baseUrl, apiKey, timeoutMs: 30_000 });
@@ -50,7 +57,7 @@ export function createResultSender(ctx: CommandContext, baseUrl: string, apiKey:
 }
 
 /** Saves a result the server did not take, and says where; always false (not uploaded). */
-function saveResult(ctx: CommandContext, result: LoadTestResult, why: string): false {
+function saveResult(ctx: SendIo, result: LoadTestResult, why: string): false {
   const name = `loadtest-${result.started_at.replace(/[:.]/g, '-')}.json`;
   for (const dir of [ctx.settings.dataDir, tmpdir()]) {
     try {
