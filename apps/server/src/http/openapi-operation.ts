@@ -1,14 +1,14 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { type GuardTag, guardTagOf } from './guard-tags.ts';
 import { type Answer, errorAnswer, OPERATION_EXTRAS } from './openapi-routes.ts';
+// The paths served for a tenant: an unknown Host answers 404 on every one of them.
+import { TENANT_PREFIXES } from './tenant.ts';
 
 /** Every way an agent may send its key (auth.ts reads them all): any one of them will do. */
 type Security = Record<string, string[]>[];
 export const AGENT_SECURITY: Security = [{ apiKey: [] }, { apikeyHeader: [] }, { agentAuthorization: [] }];
 const USER_SECURITY: Security = [{ jwt: [] }];
 
-/** The paths served for a tenant (http/tenant.ts): an unknown Host answers 404 on every one of them. */
-const TENANT_PREFIXES = ['/api/v1/', '/v1/'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -41,8 +41,8 @@ export function createTenantResolver(db: Db, opts: { allowedHosts: readonly stri
   };
 }
 
-/** The paths served for a tenant: the API and the original pcc's protocol. */
-const TENANT_PREFIXES = ['/api/v1/', '/v1/'];
+/** The paths served for a tenant: the API, the original pcc's protocol and the reference dashboard's API. */
+export const TENANT_PREFIXES = ['/api/v1/', '/v1/', '/dashboard/api/'];
 
 /**
  * Whether a request is served for a tenant, decided on the route it reached (the router matches the decoded path,

@@ -9,7 +9,7 @@ import type { App, Deps } from '../../app-types.ts';
 export const DASHBOARD_DIST = fileURLToPath(new URL('../../../../dashboard/dist/', import.meta.url));
 
 /** Paths the dashboard never answers for: the API and the agents' endpoints keep their own 404s. */
-const RESERVED = ['/api', '/v1', '/health', '/metrics', '/install.sh', '/downloads'];
+const RESERVED = ['/api', '/v1', '/dashboard/api', '/health', '/metrics', '/install.sh', '/downloads'];
 
 export const isReserved = (path: string) =>
   RESERVED.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));

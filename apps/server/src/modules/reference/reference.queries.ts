@@ -1,0 +1,156 @@
+import { and, asc, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.ts';
+import { collectors, recordings, tenants } from '../../db/schema.ts';
+
+/** The tenant's collectors, by name: the reference's dashboard list. */
+export function listCollectorNames(db: Db, tenantId: string) {
+  return db
+    .select({ id: collectors.id, name: collectors.name, description: collectors.description })
+    .from(collectors)
+    .where(eq(collectors.tenantId, tenantId))
+    .orderBy(asc(collectors.name), asc(collectors.id));
+}
+
+/** The collector's recording with the newest data (any source), or undefined. */
+export async function findNewestRecording(db: Db, tenantId: string, collectorId: string) {
+  const rows = await db
+    .select({ id: recordings.id, startedAt: recordings.startedAt, endedAt: recordings.endedAt })
+    .from(recordings)
+    .where(
+      and(
+        eq(recordings.tenantId, tenantId),
+        eq(recordings.collectorId, collectorId),
+        isNotNull(recordings.startedAt),
+        isNotNull(recordings.endedAt),
+      ),
+    )
+    .orderBy(desc(recordings.endedAt), desc(recordings.createdAt))
+    .limit(1);
+  return rows[0];
+}
+
+/**
+ * A trickle session still marked active shows as completed once no round came for the tenant's session timeout
+ * (the recordings API shows it so too): the next round starts a new session anyway. Reading never changes it.
+ */
+const effectiveStatus = sql<string>`case when ${recordings.status} = 'active'
+    and coalesce(${recordings.lastDataAt}, ${recordings.createdAt})
+      < now() - make_interval(mins => ${tenants.trickleSessionTimeoutMinutes})
+  then 'completed' else ${recordings.status} end`;
+
+const selectRecordings = (db: Db) =>
+  db
+    .select({
+      id: recordings.id,
+      collectorId: recordings.collectorId,
+      collectorName: collectors.name,
+      name: recordings.name,
+      source: recordings.source,
+      status: effectiveStatus,
+      startedAt: recordings.startedAt,
+      endedAt: recordings.endedAt,
+      sampleCount: recordings.sampleCount,
+      lastDataAt: recordings.lastDataAt,
+      createdAt: recordings.createdAt,
+    })
+    .from(recordings)
+    .innerJoin(collectors, and(eq(collectors.tenantId, recordings.tenantId), eq(collectors.id, recordings.collectorId)))
+    .innerJoin(tenants, eq(tenants.id, recordings.tenantId));
+
+export type RecordingItem = Awaited<ReturnType<ReturnType<typeof selectRecordings>['execute']>>[number];
+
+const newestFirst = [sql`${recordings.startedAt} desc nulls last`, desc(recordings.createdAt), asc(recordings.id)];
+
+/** Trickle sessions (recordings of source trickle), newest first; of one collector, of one (shown) status. */
+export function listSessions(
+  db: Db,
+  tenantId: string,
+  filter: { collectorId?: string; status?: 'active' | 'completed' },
+): Promise<RecordingItem[]> {
+  const conditions: SQL[] = [eq(recordings.tenantId, tenantId), eq(recordings.source, 'trickle')];
+  if (filter.collectorId) conditions.push(eq(recordings.collectorId, filter.collectorId));
+  if (filter.status) conditions.push(sql`${effectiveStatus} = ${filter.status}`);
+  return selectRecordings(db)
+    .where(and(...conditions))
+    .orderBy(...newestFirst);
+}
+
+/** One recording of the given source in this tenant, or undefined. */
+export async function findRecordingOf(
+  db: Db,
+  tenantId: string,
+  id: string,
+  source: 'trickle' | 'upload',
+): Promise<RecordingItem | undefined> {
+  const rows = await selectRecordings(db)
+    .where(and(eq(recordings.tenantId, tenantId), eq(recordings.id, id), eq(recordings.source, source)))
+    .limit(1);
+  return rows[0];
+}
+
+/** Uploaded recordings (the reference's captures), newest data first. */
+export function listUploads(db: Db, tenantId: string): Promise<RecordingItem[]> {
+  return selectRecordings(db)
+    .where(and(eq(recordings.tenantId, tenantId), eq(recordings.source, 'upload')))
+    .orderBy(...newestFirst);
+}
+
+/** How many samples a collector has, how many timed in the last `recentSeconds`, and the newest one's time. */
+export async function countSamples(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  recentSeconds: number,
+): Promise<{ total: number; recent: number; last: number | null }> {
+  const [row] = await queryRows<{ total: number; recent: number; last: number | null }>(
+    db,
+    sql`select count(*)::int as total,
+          (count(*) filter (where ts >= now() - make_interval(secs => ${recentSeconds})))::int as recent,
+          extract(epoch from max(ts))::float8 as last
+        from metric_samples where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid`,
+  );
+  return { total: Number(row?.total ?? 0), recent: Number(row?.recent ?? 0), last: row?.last ?? null };
+}
+
+// Completing sessions: here until the recordings module's sessions.ts (completeSession, completeStaleSessions) lands.
+
+/** Completes an active trickle session (renamed when `name` is given); undefined when it is not active. */
+export async function completeActiveSession(
+  db: Db,
+  tenantId: string,
+  id: string,
+  name?: string,
+): Promise<{ endedAt: Date | null; sampleCount: number } | undefined> {
+  const rows = await db
+    .update(recordings)
+    .set({ status: 'completed', updatedAt: new Date(), ...(name !== undefined ? { name } : {}) })
+    .where(
+      and(
+        eq(recordings.tenantId, tenantId),
+        eq(recordings.id, id),
+        eq(recordings.source, 'trickle'),
+        eq(recordings.status, 'active'),
+      ),
+    )
+    .returning({ endedAt: recordings.endedAt, sampleCount: recordings.sampleCount });
+  return rows[0];
+}
+
+/** Completes the tenant's active trickle sessions with no data for `timeoutMinutes`; returns them. */
+export function completeStaleActiveSessions(
+  db: Db,
+  tenantId: string,
+  timeoutMinutes: number,
+): Promise<{ id: string; collectorName: string; sampleCount: number }[]> {
+  return queryRows(
+    db,
+    sql`with done as (
+          update recordings set status = 'completed', updated_at = now()
+          where tenant_id = ${tenantId}::uuid and source = 'trickle' and status = 'active'
+            and coalesce(last_data_at, created_at) < now() - make_interval(mins => ${timeoutMinutes})
+          returning tenant_id, id, collector_id, sample_count, started_at)
+        select done.id::text as id, c.name as "collectorName", done.sample_count as "sampleCount"
+        from done join collectors c on c.tenant_id = done.tenant_id and c.id = done.collector_id
+        order by done.started_at nulls last, done.id`,
+  );
+}
