@@ -1,10 +1,20 @@
 import { type Static, Type } from 'typebox';
+import { ScoreSharesSchema } from './benchmark-runs.ts';
 import { DateTime, Nullable, pageQueryProps, Uuid } from './common.ts';
 
 export const BENCHMARK_STATUSES = ['pending', 'collecting', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type BenchmarkStatus = (typeof BENCHMARK_STATUSES)[number];
 
+/** Where a benchmark's scores come from: typed in (0–100, as typed), or measured by pcc (ratios, 1.0 = baseline). */
+export const BENCHMARK_SOURCES = ['manual', 'pcc'] as const;
+export type BenchmarkSource = (typeof BENCHMARK_SOURCES)[number];
+
+/** A typed-in score. */
 const Score = Nullable(Type.Number({ minimum: 0, maximum: 100 }));
+/** A score shown: typed in (0–100), or a measured ratio against the baseline server (any positive number). */
+const ShownScore = Nullable(
+  Type.Number({ minimum: 0, description: 'typed in: 0–100; source pcc: times the baseline server (1.0 = baseline)' }),
+);
 
 export const BenchmarkSchema = Type.Object({
   id: Uuid,
@@ -16,12 +26,19 @@ export const BenchmarkSchema = Type.Object({
   start_time: Nullable(DateTime),
   end_time: Nullable(DateTime),
   duration_seconds: Nullable(Type.Integer()),
-  cpu_score: Score,
-  memory_score: Score,
-  disk_score: Score,
-  network_score: Score,
-  overall_score: Score,
+  cpu_score: ShownScore,
+  memory_score: ShownScore,
+  disk_score: ShownScore,
+  network_score: ShownScore,
+  overall_score: ShownScore,
   error_message: Type.String(),
+  source: Type.Enum(BENCHMARK_SOURCES),
+  /** The measured benchmark run (source pcc) the scores are computed from, when they are read. */
+  run_id: Nullable(Uuid),
+  /** source pcc: the server the scores are ratios against. */
+  score_baseline: Nullable(Uuid),
+  /** source pcc: each component's part in the overall score. */
+  score_shares: Nullable(ScoreSharesSchema),
   created_at: DateTime,
   updated_at: DateTime,
 });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from './common.ts';
+import { Nullable, Uuid } from './common.ts';
 
 const days = (max: number) => Type.Integer({ minimum: 1, maximum: max });
 
@@ -13,6 +13,8 @@ export const TenantSettingsSchema = Type.Object({
   /** null: recordings are kept until someone deletes them. */
   recordings_retention_days: Nullable(days(36500)),
   trickle_session_timeout_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  /** The server benchmark scores are ratios against (1.0 = this server); null: the first benchmarked server. */
+  baseline_collector_id: Nullable(Uuid),
 });
 
 export const TenantSettingsPatchSchema = Type.Object({
@@ -21,4 +23,5 @@ export const TenantSettingsPatchSchema = Type.Object({
   retention_1h_days: Type.Optional(days(36500)),
   recordings_retention_days: Type.Optional(Nullable(days(36500))),
   trickle_session_timeout_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+  baseline_collector_id: Type.Optional(Nullable(Uuid)),
 });

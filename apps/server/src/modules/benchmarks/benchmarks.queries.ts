@@ -1,4 +1,4 @@
-import { and, count, desc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, ne, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { benchmarks, collectors, loadTestResults } from '../../db/schema.ts';
@@ -87,36 +87,57 @@ export async function deleteBenchmark(db: Db, tenantId: string, id: string): Pro
   });
 }
 
-const avgOf = (column: AnyPgColumn) => sql<number | null>`avg(${column})::float8`;
+const sumOf = (column: AnyPgColumn) => sql<number | null>`sum(${column})::float8`;
+const countOf = (column: AnyPgColumn) => sql<number>`count(${column})::int`;
 
-/** Benchmarks per status, and score averages over completed benchmarks (null where no completed one has a score). */
+export type ScoreTotals = Record<'cpu' | 'memory' | 'disk' | 'network' | 'overall', { sum: number; n: number }>;
+
+/**
+ * Benchmarks per status; over the completed ones, the sums and counts of the typed-in scores (manual rows) and the
+ * runs of the measured ones (source pcc), whose scores are computed when read.
+ */
 export async function summarizeBenchmarks(db: Db, tenantId: string) {
   const mine = eq(benchmarks.tenantId, tenantId);
-  const [byStatus, completed] = await Promise.all([
+  const completed = and(mine, eq(benchmarks.status, 'completed'));
+  const [byStatus, typed, measured] = await Promise.all([
     db.select({ status: benchmarks.status, n: count() }).from(benchmarks).where(mine).groupBy(benchmarks.status),
     db
       .select({
         n: count(),
-        cpu: avgOf(benchmarks.cpuScore),
-        memory: avgOf(benchmarks.memoryScore),
-        disk: avgOf(benchmarks.diskScore),
-        network: avgOf(benchmarks.networkScore),
-        overall: avgOf(benchmarks.overallScore),
+        cpu: sumOf(benchmarks.cpuScore),
+        cpuN: countOf(benchmarks.cpuScore),
+        memory: sumOf(benchmarks.memoryScore),
+        memoryN: countOf(benchmarks.memoryScore),
+        disk: sumOf(benchmarks.diskScore),
+        diskN: countOf(benchmarks.diskScore),
+        network: sumOf(benchmarks.networkScore),
+        networkN: countOf(benchmarks.networkScore),
+        overall: sumOf(benchmarks.overallScore),
+        overallN: countOf(benchmarks.overallScore),
       })
       .from(benchmarks)
-      .where(and(mine, eq(benchmarks.status, 'completed'))),
+      .where(and(completed, ne(benchmarks.source, 'pcc'))),
+    db
+      .select({ runId: benchmarks.runId })
+      .from(benchmarks)
+      .where(and(completed, eq(benchmarks.source, 'pcc'))),
   ]);
-  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
-  const c = completed[0];
+  const c = typed[0];
+  const total = (sum: number | string | null | undefined, n: number | string | undefined) => ({
+    sum: Number(sum ?? 0),
+    n: Number(n ?? 0),
+  });
+  const totals: ScoreTotals = {
+    cpu: total(c?.cpu, c?.cpuN),
+    memory: total(c?.memory, c?.memoryN),
+    disk: total(c?.disk, c?.diskN),
+    network: total(c?.network, c?.networkN),
+    overall: total(c?.overall, c?.overallN),
+  };
   return {
     byStatus: new Map(byStatus.map((r) => [r.status, r.n])),
-    completed: c?.n ?? 0,
-    averages: {
-      cpu: num(c?.cpu),
-      memory: num(c?.memory),
-      disk: num(c?.disk),
-      network: num(c?.network),
-      overall: num(c?.overall),
-    },
+    completed: (c?.n ?? 0) + measured.length,
+    typed: totals,
+    measuredRunIds: measured.flatMap((r) => (r.runId ? [r.runId] : [])),
   };
 }

@@ -1,12 +1,9 @@
 import {
-  BENCHMARK_STATUSES,
-  type Benchmark,
   type BenchmarkCreate,
   BenchmarkCreateSchema,
   BenchmarkListQuery,
   BenchmarkPatchSchema,
   BenchmarkSchema,
-  type BenchmarkStats,
   BenchmarkStatsSchema,
   IdParams,
   Page,
@@ -17,7 +14,6 @@ import type { Db } from '../../db/client.ts';
 import { isForeignKeyViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
-import { roundHalfEven } from '../../lib/round.ts';
 import { findCollector } from '../collectors/collectors.queries.ts';
 import {
   type BenchmarkValues,
@@ -26,43 +22,31 @@ import {
   findBenchmark,
   insertBenchmark,
   listBenchmarks,
-  summarizeBenchmarks,
   updateBenchmark,
 } from './benchmarks.queries.ts';
+import { benchmarkDtos, benchmarkStats } from './benchmarks.service.ts';
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 const date = (v: string | null) => (v === null ? null : new Date(v));
 
-export function toBenchmarkDto(row: BenchmarkWithCollector): Benchmark {
-  return {
-    id: row.id,
-    collector: row.collectorId,
-    collector_name: row.collectorName,
-    name: row.name,
-    benchmark_type: row.benchmarkType,
-    status: row.status as Benchmark['status'],
-    start_time: iso(row.startTime),
-    end_time: iso(row.endTime),
-    duration_seconds: row.durationSeconds,
-    cpu_score: row.cpuScore,
-    memory_score: row.memoryScore,
-    disk_score: row.diskScore,
-    network_score: row.networkScore,
-    overall_score: row.overallScore,
-    error_message: row.errorMessage,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
+const SCORE_FIELDS = ['cpu_score', 'memory_score', 'disk_score', 'network_score', 'overall_score'] as const;
 
 const BAD_DATE =
   'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].';
 const invalidPk = (id: string) => `Invalid pk "${id}" - object does not exist.`;
 
 /** Wire fields → columns, only those present (PATCH semantics); every bad field in one 400. */
-async function toValues(db: Db, tenantId: string, body: Partial<BenchmarkCreate>): Promise<BenchmarkValues> {
+async function toValues(
+  db: Db,
+  tenantId: string,
+  body: Partial<BenchmarkCreate>,
+  current?: BenchmarkWithCollector,
+): Promise<BenchmarkValues> {
   const v: BenchmarkValues = {};
   const errors: Record<string, string[]> = {};
+  // A measured benchmark's scores are computed from its run whenever it is read: there is nothing to type in.
+  if (current?.source === 'pcc')
+    for (const field of SCORE_FIELDS)
+      if (body[field] !== undefined) errors[field] = ['Computed from the measured benchmark run; it cannot be set.'];
   if (body.collector !== undefined) {
     if (await findCollector(db, tenantId, body.collector)) v.collectorId = body.collector;
     else errors.collector = [invalidPk(body.collector)];
@@ -108,6 +92,12 @@ function rethrowVanishedCollector(err: unknown, collector: string | undefined): 
 const tags = ['benchmarks'];
 
 export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
+  const dtoOf = async (tenantId: string, row: BenchmarkWithCollector) => {
+    const [dto] = await benchmarkDtos(db, tenantId, [row]);
+    if (!dto) throw notFound();
+    return dto;
+  };
+
   app.get(
     '/api/v1/benchmarks/',
     {
@@ -115,7 +105,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
       schema: {
         summary: 'List benchmarks',
         description:
-          'Benchmark runs of the tenant’s servers with status and scores (0–100), newest first, a page at a time; filtered by the query’s fields.',
+          'Benchmarks of the tenant’s servers with status and scores, newest first, a page at a time; filtered by the query’s fields. Typed-in ones (source manual) show their scores as typed (0–100); measured ones (source pcc) show the scores of their run computed now against the baseline server (1.0 = baseline), with each component’s share.',
         tags,
         querystring: BenchmarkListQuery,
         response: { 200: Page(BenchmarkSchema) },
@@ -129,7 +119,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
         ...(status ? { status } : {}),
         ...(collector_id ? { collectorId: collector_id } : {}),
       });
-      return pageOf(request, page, count, rows.map(toBenchmarkDto));
+      return pageOf(request, page, count, await benchmarkDtos(db, request.tenant.id, rows));
     },
   );
 
@@ -139,7 +129,8 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
       preValidation: guards.user('member'),
       schema: {
         summary: 'Record a benchmark',
-        description: 'A benchmark run of a collector: its name, type, status, times and scores (0–100).',
+        description:
+          'A benchmark of a collector typed in by hand (source manual): its name, type, status, times and scores (0–100).',
         tags,
         body: BenchmarkCreateSchema,
         response: { 201: BenchmarkSchema },
@@ -157,7 +148,7 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
       const found = await findBenchmark(db, tenantId, row.id);
       if (!found) throw notFound();
       reply.code(201);
-      return toBenchmarkDto(found);
+      return dtoOf(tenantId, found);
     },
   );
 
@@ -167,29 +158,13 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
       preValidation: guards.user('viewer'),
       schema: {
         summary: 'Benchmark statistics',
-        description: 'Runs per status, and the average scores of the completed ones.',
+        description:
+          'Benchmarks per status, and the average scores of the completed ones (typed-in scores as typed, measured ones as computed now).',
         tags,
         response: { 200: BenchmarkStatsSchema },
       },
     },
-    async (request): Promise<BenchmarkStats> => {
-      const { byStatus, completed, averages } = await summarizeBenchmarks(db, request.tenant.id);
-      const counts = Object.fromEntries(BENCHMARK_STATUSES.map((s) => [s, byStatus.get(s) ?? 0]));
-      const oneDp = (v: number | null) => (v === null ? null : roundHalfEven(v, 1));
-      return {
-        total: [...byStatus.values()].reduce((a, b) => a + b, 0),
-        by_status: counts as BenchmarkStats['by_status'],
-        avg_scores: completed
-          ? {
-              cpu: oneDp(averages.cpu),
-              memory: oneDp(averages.memory),
-              disk: oneDp(averages.disk),
-              network: oneDp(averages.network),
-              overall: oneDp(averages.overall),
-            }
-          : {},
-      };
-    },
+    async (request) => benchmarkStats(db, request.tenant.id),
   );
 
   app.get(
@@ -207,21 +182,22 @@ export function benchmarkRoutes(app: App, { db, guards }: Deps): void {
     async (request) => {
       const row = await findBenchmark(db, request.tenant.id, request.params.id);
       if (!row) throw notFound();
-      return toBenchmarkDto(row);
+      return dtoOf(request.tenant.id, row);
     },
   );
 
   const update = async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<BenchmarkCreate> }>) => {
     const tenantId = request.tenant.id;
     const { id } = request.params;
-    if (!(await findBenchmark(db, tenantId, id))) throw notFound();
-    const values = await toValues(db, tenantId, request.body);
+    const current = await findBenchmark(db, tenantId, id);
+    if (!current) throw notFound();
+    const values = await toValues(db, tenantId, request.body, current);
     const row = await updateBenchmark(db, tenantId, id, values).catch((err) =>
       rethrowVanishedCollector(err, request.body.collector),
     );
     const found = row && (await findBenchmark(db, tenantId, id));
     if (!found) throw notFound();
-    return toBenchmarkDto(found);
+    return dtoOf(tenantId, found);
   };
   for (const method of ['PUT', 'PATCH'] as const) {
     app.route({

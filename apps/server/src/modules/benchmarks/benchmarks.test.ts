@@ -29,6 +29,10 @@ describe('benchmarks', () => {
       cpu_score: null,
       overall_score: null,
       error_message: '',
+      source: 'manual',
+      run_id: null,
+      score_baseline: null,
+      score_shares: null,
     });
     expect(Object.keys(body).sort()).toEqual(
       [
@@ -47,6 +51,10 @@ describe('benchmarks', () => {
         'network_score',
         'overall_score',
         'error_message',
+        'source',
+        'run_id',
+        'score_baseline',
+        'score_shares',
         'created_at',
         'updated_at',
       ].sort(),

@@ -1,6 +1,7 @@
 import { TenantSettingsPatchSchema, TenantSettingsSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
+import { findCollectors } from '../collectors/collectors.queries.ts';
 import {
   findTenantRetention,
   listDomainsOfTenant,
@@ -23,6 +24,7 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
       retention_1h_days: retention.retention1hDays,
       recordings_retention_days: retention.recordingsRetentionDays,
       trickle_session_timeout_minutes: retention.trickleSessionTimeoutMinutes,
+      baseline_collector_id: retention.baselineCollectorId,
     };
   };
 
@@ -46,11 +48,12 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
     {
       preValidation: guards.user('admin'),
       schema: {
-        summary: 'Change metric retention and recording settings',
+        summary: 'Change retention, recording and benchmark settings',
         description:
           'Days metrics are kept per resolution; a coarser resolution is kept at least as long as a finer one. ' +
           'Recordings are kept `recordings_retention_days` (null: until deleted), whatever the live retention; a ' +
-          'trickle session ends after `trickle_session_timeout_minutes` without rounds. Admins only.',
+          'trickle session ends after `trickle_session_timeout_minutes` without rounds. `baseline_collector_id` is the ' +
+          'server measured benchmark scores are ratios against (null: the oldest server with a valid benchmark). Admins only.',
         tags,
         body: TenantSettingsPatchSchema,
         response: { 200: TenantSettingsSchema },
@@ -67,12 +70,17 @@ export function tenantRoutes(app: App, { db, guards }: Deps): void {
         recordingsRetentionDays:
           b.recordings_retention_days === undefined ? current.recordingsRetentionDays : b.recordings_retention_days,
         trickleSessionTimeoutMinutes: b.trickle_session_timeout_minutes ?? current.trickleSessionTimeoutMinutes,
+        baselineCollectorId:
+          b.baseline_collector_id === undefined ? current.baselineCollectorId : b.baseline_collector_id,
       };
       // Coarser resolutions summarise finer ones, so they must be kept at least as long.
       if (next.retention1mDays < next.retentionRawDays)
         throw fieldErrors({ retention_1m_days: ['Must be at least retention_raw_days.'] });
       if (next.retention1hDays < next.retention1mDays)
         throw fieldErrors({ retention_1h_days: ['Must be at least retention_1m_days.'] });
+      const baseline = b.baseline_collector_id;
+      if (baseline && !(await findCollectors(db, request.tenant.id, [baseline])).length)
+        throw fieldErrors({ baseline_collector_id: [`Invalid pk "${baseline}" - object does not exist.`] });
       return settingsOf(
         request.tenant.id,
         request.tenant.name,
