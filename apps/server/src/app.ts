@@ -26,6 +26,7 @@ import { benchmarkRoutes } from './modules/benchmarks/benchmarks.routes.ts';
 import { collectorRoutes } from './modules/collectors/collectors.routes.ts';
 import { dataRoutes } from './modules/data/data.routes.ts';
 import { downloadRoutes } from './modules/downloads/downloads.routes.ts';
+import { jobsModule } from './modules/jobs/jobs.module.ts';
 import { loadTestCompareRoutes } from './modules/loadtests/compare.routes.ts';
 import { loadTestRoutes } from './modules/loadtests/loadtests.routes.ts';
 import { metaRoutes } from './modules/meta/meta.routes.ts';
@@ -154,6 +155,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   benchmarkCompareRoutes(app, deps);
   loadTestRoutes(app, deps);
   loadTestCompareRoutes(app, deps);
+  jobsModule(app, deps);
   dataRoutes(app, deps);
   metricsQueryRoutes(app, deps);
   recordingRoutes(app, deps);

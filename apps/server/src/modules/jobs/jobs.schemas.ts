@@ -1,0 +1,113 @@
+import { DateTime, Nullable, ProfileSchema, Uuid } from '@xat/contracts';
+import { type Static, Type } from 'typebox';
+
+// The wire shapes of profiles and schedules beyond what @xat/contracts has (candidates to move there).
+
+export const ProfileCreateSchema = Type.Object({
+  name: ProfileSchema.properties.name,
+  label: Type.Optional(ProfileSchema.properties.label),
+  benchmarks: ProfileSchema.properties.benchmarks,
+  runs: ProfileSchema.properties.runs,
+  step_seconds: ProfileSchema.properties.step_seconds,
+  disk_size_mb: ProfileSchema.properties.disk_size_mb,
+});
+export type ProfileCreate = Static<typeof ProfileCreateSchema>;
+
+export const ProfileNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 50 }) });
+
+/** Shortest and longest period of a schedule, hours. */
+export const SCHEDULE_MIN_HOURS = 0.25;
+export const SCHEDULE_MAX_HOURS = 24 * 90;
+
+export const ScheduleSchema = Type.Object({
+  id: Uuid,
+  /** null: the whole fleet (every server whose agent runs jobs). */
+  collector: Nullable(Uuid),
+  collector_name: Nullable(Type.String()),
+  profile: Type.String(),
+  every_hours: Type.Number(),
+  next_run_at: DateTime,
+  enabled: Type.Boolean(),
+  /** Flag a server whose result falls more than this share (%) below its own median. */
+  drop_alert_pct: Type.Number(),
+  created_at: DateTime,
+});
+export type Schedule = Static<typeof ScheduleSchema>;
+
+const scheduleFields = {
+  collector: Type.Optional(Nullable(Uuid)),
+  profile: Type.String({ minLength: 1, maxLength: 50 }),
+  every_hours: Type.Number({ minimum: SCHEDULE_MIN_HOURS, maximum: SCHEDULE_MAX_HOURS }),
+  next_run_at: Type.Optional(DateTime),
+  enabled: Type.Optional(Type.Boolean()),
+  drop_alert_pct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+};
+export const ScheduleCreateSchema = Type.Object(scheduleFields);
+export type ScheduleCreate = Static<typeof ScheduleCreateSchema>;
+export const SchedulePatchSchema = Type.Partial(Type.Object(scheduleFields));
+export type SchedulePatch = Static<typeof SchedulePatchSchema>;
+
+/** The reference's benchmark comparison (REFERENCE 4.5): servers to run on, what to run. */
+export const ReferenceCompareCreateSchema = Type.Object({
+  servers: Type.Array(
+    Type.Object({
+      server_id: Uuid,
+      name: Type.Optional(Type.String({ maxLength: 200 })),
+      server_info: Type.Optional(Type.Unknown()),
+    }),
+    { minItems: 1, maxItems: 100 },
+  ),
+  /** `perfcollector-loadtest` (the reference's, default): the CPU sweep once; or a profile name. */
+  benchmark_id: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  /** Accepted for the reference's clients; how long a run takes follows from the profile. */
+  duration: Type.Optional(Type.String({ maxLength: 20 })),
+});
+
+export const ReferenceCompareCreatedSchema = Type.Object({
+  success: Type.Boolean(),
+  comparison_id: Uuid,
+  message: Type.String(),
+});
+
+const ComparisonServerSchema = Type.Object({
+  server_id: Uuid,
+  name: Type.String(),
+  /** pending | running | completed | failed | cancelled */
+  status: Type.String(),
+  progress: Type.Number({ description: '0–100' }),
+  job_id: Uuid,
+  job_status: Type.String(),
+  message: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+});
+
+export const ReferenceComparisonSchema = Type.Object({
+  success: Type.Boolean(),
+  comparison_id: Uuid,
+  type: Type.Literal('benchmark'),
+  benchmark_id: Type.String(),
+  duration: Type.String(),
+  status: Type.String({ description: 'pending | running | completed | failed | cancelled' }),
+  progress: Type.Number({ description: '0–100, over every server' }),
+  phase: Type.String(),
+  servers: Type.Array(ComparisonServerSchema),
+  started_at: DateTime,
+  completed_at: Type.Optional(DateTime),
+  results: Type.Optional(
+    Type.Array(
+      Type.Object({
+        server_id: Uuid,
+        name: Type.String(),
+        status: Type.String(),
+        result_id: Nullable(Uuid),
+        error: Nullable(Type.String()),
+        validity: Nullable(Type.String()),
+        /** metric key (`<benchmark>.<name>`) → median of the repeats. */
+        metrics: Type.Record(Type.String(), Nullable(Type.Number())),
+        /** With include_raw_data=true: the benchmarks' stored results (measured, never made up). */
+        benchmarks: Type.Optional(Type.Array(Type.Unknown())),
+      }),
+    ),
+  ),
+});
+export type ReferenceComparison = Static<typeof ReferenceComparisonSchema>;
