@@ -4,6 +4,7 @@ import { EmptyState } from './components/bits.tsx';
 import { Layout, useTitle } from './components/layout.tsx';
 import { matchPath, navigate, useLocation } from './lib/router.tsx';
 import { AccountPage } from './pages/account-page.tsx';
+import { BenchmarkJobsPage } from './pages/benchmark-jobs-page.tsx';
 import { BenchmarksPage } from './pages/benchmarks-page.tsx';
 import { ComparePage } from './pages/compare-page.tsx';
 import { LoadTestDetailPage } from './pages/load-test-detail-page.tsx';
@@ -49,6 +50,7 @@ function Routes({ path }: { path: string }) {
   const loadTest = matchPath('/load-tests/:id', path);
   if (loadTest) return <LoadTestDetailPage id={loadTest.id ?? ''} />;
   if (path === '/benchmarks') return <BenchmarksPage />;
+  if (path === '/benchmarks/jobs') return <BenchmarkJobsPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/users') return isAdmin(session?.user) ? <UsersPage /> : <AdminsOnly what="manage users" />;
   if (path === '/settings')

@@ -3,12 +3,12 @@ import { api, query } from './client.ts';
 import type { Page } from './types.ts';
 import { invalidate, useMutation, useQuery } from './use-query.ts';
 
-/** A schedule as `GET /api/v1/benchmark-schedules/` answers it (the columns of benchmark_schedules). */
+/** A schedule as `GET /api/v1/benchmark-schedules/` answers it (the jobs module's ScheduleSchema). */
 export interface BenchmarkSchedule {
   id: string;
   /** null: the whole fleet. */
   collector: string | null;
-  collector_name?: string | null;
+  collector_name: string | null;
   profile: string;
   every_hours: number;
   next_run_at: string;
@@ -17,9 +17,9 @@ export interface BenchmarkSchedule {
   created_at: string;
 }
 
-/** `GET /api/v1/benchmark-schedules/?collector_id=` — the team's schedules (a server's own and the fleet's). */
-export function useSchedules(collectorId?: string) {
-  const path = `/api/v1/benchmark-schedules/${query({ collector_id: collectorId, page_size: 100 })}`;
+/** `GET /api/v1/benchmark-schedules/` — the team's schedules, the next due first. */
+export function useSchedules() {
+  const path = `/api/v1/benchmark-schedules/${query({ page_size: 100 })}`;
   return useQuery(`schedules:${path}`, async (signal) => {
     const answer = await api<BenchmarkSchedule[] | Page<BenchmarkSchedule>>(path, { signal });
     return Array.isArray(answer) ? answer : answer.results;

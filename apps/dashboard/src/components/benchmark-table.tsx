@@ -17,6 +17,21 @@ export function BenchmarkStatus({ status }: { status: Benchmark['status'] }) {
 
 const score = (v: number | null) => formatNumber(v, 1);
 
+/** Where the scores came from, when the server says: a run the agent measured (`pcc`) or typed in (`manual`). */
+function SourceBadge({ b }: { b: Benchmark }) {
+  const source = (b as Benchmark & { source?: string }).source;
+  if (source === undefined) return null;
+  return source === 'pcc' ? (
+    <span className="badge accent" title="Filled from a benchmark run the agent measured">
+      measured
+    </span>
+  ) : (
+    <span className="badge" title="Scores typed in by a person">
+      typed in
+    </span>
+  );
+}
+
 /** Benchmarks with status, scores and duration; with `onEdit`/`onDelete` the rows get those buttons. */
 export function BenchmarkTable({
   rows,
@@ -56,7 +71,7 @@ export function BenchmarkTable({
           {rows.map((b) => (
             <tr key={b.id}>
               <td>
-                <strong>{b.name}</strong>
+                <strong>{b.name}</strong> <SourceBadge b={b} />
                 {b.error_message && (
                   <div className="faint" title={b.error_message}>
                     {b.error_message.slice(0, 80)}

@@ -41,14 +41,14 @@ describe('a metric over time', () => {
 describe('the schedule form', () => {
   it('sends the profile, hours, scope and drop share', () => {
     expect(toScheduleBody({ profile: 'quick', everyHours: '6', scope: 'fleet', dropAlertPct: '10' })).toEqual({
-      body: { profile: 'quick', every_hours: 6, collector_id: null, drop_alert_pct: 10 },
+      body: { profile: 'quick', every_hours: 6, collector: null, drop_alert_pct: 10 },
     });
     expect(toScheduleBody({ profile: 'cpu', everyHours: '24', scope: 'c-1', dropAlertPct: '15' })).toMatchObject({
-      body: { collector_id: 'c-1' },
+      body: { collector: 'c-1' },
     });
   });
   it('names every bad field', () => {
-    expect(toScheduleBody({ profile: '', everyHours: '0.5', scope: 'fleet', dropAlertPct: '100' })).toEqual({
+    expect(toScheduleBody({ profile: '', everyHours: '0.2', scope: 'fleet', dropAlertPct: '100' })).toEqual({
       errors: { every_hours: expect.any(String), drop_alert_pct: expect.any(String), profile: expect.any(String) },
     });
   });

@@ -50,7 +50,8 @@ export interface ScheduleForm {
 export interface ScheduleBody {
   profile: string;
   every_hours: number;
-  collector_id: string | null;
+  /** null: the whole fleet. */
+  collector: string | null;
   drop_alert_pct: number;
 }
 
@@ -58,8 +59,8 @@ export interface ScheduleBody {
 export function toScheduleBody(form: ScheduleForm): { body: ScheduleBody } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const every = Number(form.everyHours);
-  if (!form.everyHours.trim() || !Number.isFinite(every) || every < 1 || every > 24 * 90)
-    errors.every_hours = 'Every: a number of hours from 1 to 2160.';
+  if (!form.everyHours.trim() || !Number.isFinite(every) || every < 0.25 || every > 24 * 90)
+    errors.every_hours = 'Every: a number of hours from 0.25 to 2160.';
   const drop = Number(form.dropAlertPct);
   if (!form.dropAlertPct.trim() || !Number.isFinite(drop) || drop <= 0 || drop >= 100)
     errors.drop_alert_pct = 'Flag a drop of: a share above 0 and below 100 %.';
@@ -69,7 +70,7 @@ export function toScheduleBody(form: ScheduleForm): { body: ScheduleBody } | { e
     body: {
       profile: form.profile,
       every_hours: every,
-      collector_id: form.scope === 'fleet' ? null : form.scope,
+      collector: form.scope === 'fleet' ? null : form.scope,
       drop_alert_pct: drop,
     },
   };

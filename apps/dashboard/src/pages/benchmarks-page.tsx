@@ -4,12 +4,14 @@ import { canEdit, useCurrentUser } from '../api/auth.ts';
 import { useBenchmarkStats, useBenchmarks, useDeleteBenchmark } from '../api/benchmarks.ts';
 import { BenchmarkDialog } from '../components/benchmark-dialog.tsx';
 import { BenchmarkTable } from '../components/benchmark-table.tsx';
+import { AlertList } from '../components/benchmark-watch/alert-list.tsx';
+import { Schedules } from '../components/benchmark-watch/schedules.tsx';
 import { EmptyState, Loading } from '../components/bits.tsx';
 import { ConfirmDialog, ErrorMessage } from '../components/dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
 import { ServerSelect } from '../components/server-select.tsx';
 import { formatNumber } from '../lib/format.ts';
-import { setSearch, useLocation } from '../lib/router.tsx';
+import { Link, setSearch, useLocation } from '../lib/router.tsx';
 
 function Stats() {
   const stats = useBenchmarkStats();
@@ -58,15 +60,30 @@ export function BenchmarksPage() {
       <div className="page-head">
         <div>
           <h1>Benchmarks</h1>
-          <p>Named benchmark runs per server, with their scores.</p>
+          <p>Named benchmark runs per server, with their scores: measured by the agent or typed in.</p>
         </div>
-        {editable && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            New benchmark
-          </button>
-        )}
+        <div className="toolbar">
+          <Link className="button" to="/benchmarks/jobs">
+            Benchmark jobs
+          </Link>
+          {editable && (
+            <button type="button" className="primary" onClick={() => setEditing('new')}>
+              New benchmark
+            </button>
+          )}
+        </div>
       </div>
       <Stats />
+      <AlertList />
+      <section className="card" aria-label="Fleet schedules">
+        <div className="card-head">
+          <h2>Schedules</h2>
+          <span className="muted">Run a profile again and again, to see a server's results over days.</span>
+        </div>
+        <div className="card-body">
+          <Schedules editable={editable} />
+        </div>
+      </section>
       <section className="card" aria-label="Benchmark list">
         <div className="card-head">
           <div className="toolbar">

@@ -1,5 +1,7 @@
 import { useMemo } from 'react';
+import { canEdit, useCurrentUser } from '../api/auth.ts';
 import { useCollectorsById, useFleetSummary } from '../api/collectors.ts';
+import { BenchmarkComparison } from '../components/benchmark-compare/benchmark-comparison.tsx';
 import { EmptyState } from '../components/bits.tsx';
 import { CompareRuns } from '../components/compare-runs.tsx';
 import { useTitle } from '../components/layout.tsx';
@@ -27,6 +29,9 @@ export function ComparePage() {
     return added.length ? Math.min(...added) : undefined;
   }, [chosen.data]);
   const tooFew = fleet.data !== undefined && fleet.data.count < 2;
+  // Load tests (CPU units by utilization) or the benchmark suite's runs.
+  const view = search.get('view') === 'benchmarks' ? 'benchmarks' : 'load-tests';
+  const editable = canEdit(useCurrentUser());
 
   return (
     <div className="stack">
@@ -67,12 +72,35 @@ export function ComparePage() {
         )
       ) : (
         <>
-          <CompareRuns
-            servers={ids.map((id) => ({ id, name: collectors.get(id)?.name ?? 'loading…' }))}
-            choice={choice}
-            onChange={setChoice}
-          />
-          <LoadTestComparison ids={ids} collectors={collectors} choice={choice} onChoice={setChoice} />
+          <fieldset className="segmented" aria-label="Compare by" style={{ margin: 0, padding: 0 }}>
+            {(
+              [
+                ['load-tests', 'Load tests'],
+                ['benchmarks', 'Benchmarks'],
+              ] as const
+            ).map(([v, label]) => (
+              <button
+                key={v}
+                type="button"
+                aria-pressed={view === v}
+                onClick={() => setSearch({ view: v === 'benchmarks' ? v : undefined })}
+              >
+                {label}
+              </button>
+            ))}
+          </fieldset>
+          {view === 'benchmarks' ? (
+            <BenchmarkComparison ids={ids} editable={editable} />
+          ) : (
+            <>
+              <CompareRuns
+                servers={ids.map((id) => ({ id, name: collectors.get(id)?.name ?? 'loading…' }))}
+                choice={choice}
+                onChange={setChoice}
+              />
+              <LoadTestComparison ids={ids} collectors={collectors} choice={choice} onChoice={setChoice} />
+            </>
+          )}
           <MetricOverlay ids={ids} {...(since ? { since } : {})} />
         </>
       )}

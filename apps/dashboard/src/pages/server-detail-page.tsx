@@ -7,9 +7,11 @@ import { useCollectedData } from '../api/data.ts';
 import { useLoadTests } from '../api/load-tests.ts';
 import { useExportMetrics } from '../api/metrics.ts';
 import { BenchmarkTable } from '../components/benchmark-table.tsx';
+import { ServerBenchmarkWatch } from '../components/benchmark-watch/server-benchmark-watch.tsx';
 import { EmptyState, LastSeen, Loading, StatusDot } from '../components/bits.tsx';
 import { DeleteServerDialog, EditServerDialog, RegenerateKeyDialog } from '../components/collector-dialogs.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
+import { RunBenchmarkButton } from '../components/jobs/run-benchmark-dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
 import { LoadTestHint } from '../components/load-test-hint.tsx';
 import { LoadTestTable } from '../components/load-test-table.tsx';
@@ -123,6 +125,7 @@ export function ServerDetailPage({ id }: { id: string }) {
           </Link>
           {editable && (
             <>
+              <RunBenchmarkButton ids={[c.id]} />
               <button type="button" onClick={() => setAction('edit')}>
                 Edit
               </button>
@@ -239,6 +242,8 @@ export function ServerDetailPage({ id }: { id: string }) {
           <BenchmarkTable rows={benchmarks.data.results} showServer={false} />
         )}
       </section>
+
+      <ServerBenchmarkWatch collectorId={c.id} serverName={c.name} editable={editable} />
 
       {editable && (
         <>

@@ -10,6 +10,7 @@ import {
   RegenerateKeyDialog,
 } from '../components/collector-dialogs.tsx';
 import { ErrorMessage } from '../components/dialog.tsx';
+import { RunBenchmarkButton } from '../components/jobs/run-benchmark-dialog.tsx';
 import { useTitle } from '../components/layout.tsx';
 import { ServerTable } from '../components/server-table.tsx';
 import { formatNumber } from '../lib/format.ts';
@@ -89,6 +90,7 @@ export function ServersPage() {
           >
             Compare selected ({selected.length})
           </button>
+          {editable && <RunBenchmarkButton ids={selected} label={`Run benchmark (${selected.length})`} />}
           {editable && (
             <button type="button" className="primary" onClick={() => setAdding(true)}>
               Add server
