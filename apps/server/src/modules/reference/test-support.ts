@@ -8,7 +8,13 @@ import { recordings } from '../../db/schema.ts';
 import { agentRequest, fixture, hostSeries, keepSeriesForYears } from '../metrics/ingest/test-support.ts';
 import { ingestSamples } from '../metrics/storage/ingest-queue.ts';
 
-export { fixture, hostSeries, keepSeriesForYears, referenceCsv } from '../metrics/ingest/test-support.ts';
+export {
+  fixture,
+  type HostRow,
+  hostSeries,
+  keepSeriesForYears,
+  referenceCsv,
+} from '../metrics/ingest/test-support.ts';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
