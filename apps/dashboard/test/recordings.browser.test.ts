@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LoadTest, MetricSeries, MetricsBatch, Recording, RecordingSummary } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatKb } from '../src/lib/format.ts';
 import { daySamples } from './day-samples.ts';
 import { call, ensureBuilt, launchBrowser, pageOverflow, startXat, type XatServer } from './harness.ts';
 import { type SeededRecording, seedRecordings } from './seed.ts';
@@ -140,8 +141,15 @@ describe('recordings in Chromium', () => {
     await cpu.waitFor();
     for (const name of [/^Memory used chart/, /^Disk read \/ write chart/, /^Network received \/ sent chart/])
       await page.getByRole('img', { name }).waitFor();
-    // The busy line is drawn in its blue: data, not just axes.
-    await expect.poll(() => pixelsOf(cpu, '#3b82f6')).toBeGreaterThan(50);
+    expect(await cpu.locator('canvas').count()).toBe(1);
+    // The lines are drawn in their colours: data, not just axes (CPU busy of this idle VM lies along the axis).
+    await expect
+      .poll(() => pixelsOf(page.getByRole('img', { name: /^Memory used chart/ }), '#3b82f6'))
+      .toBeGreaterThan(50);
+    expect(await pixelsOf(page.getByRole('img', { name: /^Disk read \/ write chart/ }), '#f97316')).toBeGreaterThan(20);
+    expect(
+      await pixelsOf(page.getByRole('img', { name: /^Network received \/ sent chart/ }), '#ec4899'),
+    ).toBeGreaterThan(20);
 
     const summary = await api<RecordingSummary>(`/api/v1/recordings/${r.id}/summary/`);
     const busy = summary.stats.cpu_busy;
@@ -155,8 +163,14 @@ describe('recordings in Chromium', () => {
       percent(busy?.p95),
       percent(busy?.max),
     ]);
-    const memory = page.getByRole('region', { name: 'Statistics' }).getByRole('row').filter({ hasText: 'Memory used' });
-    expect(await memory.first().textContent()).toMatch(/\d(\.\d)? (MiB|GiB)/);
+    // Memory in binary units, as every page writes it.
+    const memory = page
+      .getByRole('region', { name: 'Statistics' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'Memory used', exact: true }) });
+    const memoryCells = await memory.getByRole('cell').allTextContents();
+    expect(memoryCells[1]).toBe(formatKb(summary.stats.mem_used_kb?.avg));
+    expect(memoryCells[1]).toMatch(/^\d+(\.\d)? (MiB|GiB)$/);
     await page.getByRole('region', { name: 'Load tests in this window' }).waitFor();
   });
 
@@ -244,14 +258,6 @@ describe('recordings in Chromium', () => {
 
   it('keeps a window of live data as a recording, with the load test that ran inside it and its verdict', async () => {
     const s = small.server;
-    const now = Math.floor(Date.now() / 1000);
-    const batch: MetricsBatch = {
-      batch_id: `rec${now}`,
-      collector_time: now,
-      samples: daySamples(3, 4, 16 * 1024 * 1024, { from: 0, to: 0 }, now).slice(-120),
-    };
-    const sent = await call(server, 'POST', '/api/v1/metrics/', { apiKey: s.apiKey, body: batch });
-    expect(sent.status, sent.text).toBe(200);
     // Typed in: nothing says how it was measured, so the server judges it suspect.
     const units = Object.fromEntries([10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((b) => [`units_${b}pct`, b * 9]));
     const test = await call<LoadTest>(server, 'POST', '/api/v1/loadtest/', {
@@ -259,6 +265,17 @@ describe('recordings in Chromium', () => {
       body: { collector: s.collector.id, notes: 'during the live window', ...units },
     });
     expect(test.status, test.text).toBe(201);
+    // Two hours of minute samples, the last one just after the load test was stored: it ran inside their window.
+    const now = Math.ceil(Date.now() / 1000) + 1;
+    const minutes = daySamples(3, 4, 16 * 1024 * 1024, { from: 0, to: 0 }, now).slice(-120);
+    const shift = now - (minutes.at(-1)?.timestamp ?? now);
+    const batch: MetricsBatch = {
+      batch_id: `rec${now}`,
+      collector_time: now,
+      samples: minutes.map((m) => ({ ...m, timestamp: m.timestamp + shift })),
+    };
+    const sent = await call(server, 'POST', '/api/v1/metrics/', { apiKey: s.apiKey, body: batch });
+    expect(sent.status, sent.text).toBe(200);
     const kept = await call<Recording>(server, 'POST', '/api/v1/recordings/', {
       token,
       body: {

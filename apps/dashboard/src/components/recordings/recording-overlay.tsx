@@ -17,18 +17,21 @@ export function RecordingOverlay({ data }: { data: RecordingCompare }) {
       })),
     [data],
   );
+  // Legends name recording, server and day: on a phone they scroll sideways inside the card, not the page.
   return (
-    <TimeSeriesChart
-      title={`${fieldLabel(data.field)} since each start`}
-      timestamps={data.timestamps}
-      {...(data.step_seconds ? { stepSeconds: data.step_seconds } : {})}
-      series={series}
-      relativeX
-      height={300}
-      format={(v) => formatValue(unit, v)}
-      {...(unit === 'percent' ? { yRange: [0, 100] as [number, number] } : {})}
-      binary={unit === 'kb' || unit === 'bytes_per_second'}
-      emptyText="None of these recordings has samples of this measure."
-    />
+    <div style={{ overflowX: 'auto' }}>
+      <TimeSeriesChart
+        title={`${fieldLabel(data.field)} since each start`}
+        timestamps={data.timestamps}
+        {...(data.step_seconds ? { stepSeconds: data.step_seconds } : {})}
+        series={series}
+        relativeX
+        height={300}
+        format={(v) => formatValue(unit, v)}
+        {...(unit === 'percent' ? { yRange: [0, 100] as [number, number] } : {})}
+        binary={unit === 'kb' || unit === 'bytes_per_second'}
+        emptyText="None of these recordings has samples of this measure."
+      />
+    </div>
   );
 }
