@@ -33,9 +33,8 @@ export async function findNewestRecording(db: Db, tenantId: string, collectorId:
  * A trickle session still marked active shows as completed once no round came for the tenant's session timeout
  * (the recordings API shows it so too): the next round starts a new session anyway. Reading never changes it.
  */
-const effectiveStatus = sql<string>`case when ${recordings.status} = 'active'
-    and coalesce(${recordings.lastDataAt}, ${recordings.createdAt})
-      < now() - make_interval(mins => ${tenants.trickleSessionTimeoutMinutes})
+const effectiveStatus = sql<string>`case when ${recordings.status} = 'active' and ${recordings.lastDataAt} is not null
+    and ${recordings.lastDataAt} < now() - make_interval(mins => ${tenants.trickleSessionTimeoutMinutes})
   then 'completed' else ${recordings.status} end`;
 
 const selectRecordings = (db: Db) =>
