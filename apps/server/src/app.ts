@@ -34,6 +34,7 @@ import { ingestRoutes } from './modules/metrics/ingest/ingest.routes.ts';
 import { metricsQueryRoutes } from './modules/metrics/query/metrics-query.routes.ts';
 import { configureIngestFor } from './modules/metrics/storage/ingest-queue.ts';
 import { registerMetricsMaintenance } from './modules/metrics/storage/maintenance.ts';
+import { nettestRoutes } from './modules/nettest/nettest.routes.ts';
 import { recordingRoutes } from './modules/recordings/recordings.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { tenantRoutes } from './modules/tenants/tenant.routes.ts';
@@ -158,6 +159,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   jobsModule(app, deps);
   dataRoutes(app, deps);
   metricsQueryRoutes(app, deps);
+  nettestRoutes(app, deps);
   recordingRoutes(app, deps);
   referenceRoutes(app, deps);
   registerMetricsMaintenance(app, deps);
