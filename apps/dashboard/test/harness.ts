@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,7 +138,7 @@ export function call<T = unknown>(
   server: Pick<XatServer, 'port' | 'host'>,
   method: string,
   path: string,
-  opts: { body?: unknown; token?: string; apiKey?: string; accept?: string } = {},
+  opts: { body?: unknown; token?: string; apiKey?: string; accept?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply<T>> {
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
   const headers: Record<string, string> = { host: server.host, accept: opts.accept ?? 'application/json' };
@@ -148,6 +148,7 @@ export function call<T = unknown>(
   }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
+  Object.assign(headers, opts.headers);
   return send<T>(server.port, method, path, headers, payload);
 }
 
@@ -224,6 +225,63 @@ export const pageOverflow = (page: Page) =>
     for (const child of document.body.children) visit(child);
     return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
   });
+
+export interface Agent {
+  /** Where the disk benchmark may write (a temp dir, removed by stop). */
+  diskDir: string;
+  /** What the agent wrote so far (JSON log lines on stderr). */
+  output(): string;
+  /** SIGTERM, wait for the exit, remove its dirs; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The real agent daemon (`pcc run` from the sources, apps/pcc/bin/pcc.mjs) for one collector, reaching the test's
+ * tenant by its `*.localhost` domain (resolved by a preload, test/localhost-resolver.mjs), with its own data dir, an
+ * empty config file (never the machine's /etc/pcc/config.json) and a temp dir as its working and disk directory.
+ */
+export function startAgent(server: Pick<XatServer, 'host'>, apiKey: string, env: Record<string, string> = {}): Agent {
+  const dir = mkdtempSync(join(tmpdir(), 'xat-e2e-agent-'));
+  const diskDir = join(dir, 'disk');
+  mkdirSync(diskDir);
+  writeFileSync(join(dir, 'config.json'), '{}\n');
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PCC_')));
+  const child = spawn(
+    process.execPath,
+    ['--import', join(DASHBOARD, 'test/localhost-resolver.mjs'), join(ROOT, 'apps/pcc/bin/pcc.mjs'), 'run'],
+    {
+      cwd: diskDir,
+      env: {
+        ...clean,
+        PCC_CONFIG: join(dir, 'config.json'),
+        PCC_SERVER_URL: `http://${server.host}`,
+        PCC_APIKEY: apiKey,
+        PCC_DATA_DIR: join(dir, 'data'),
+        PCC_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    diskDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
 
 /** Headless Debian Chromium through playwright-core, in a fresh profile; a laptop-sized window. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {

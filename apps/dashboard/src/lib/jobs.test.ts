@@ -72,6 +72,9 @@ describe('a job in words', () => {
     expect(elapsedSeconds(job({ started_at: '2026-12-04T11:50:00Z', finished_at: '2026-12-04T11:51:30Z' }), NOW)).toBe(
       90,
     );
+    // Never less than the agent last reported (its clock counted from when it began).
+    const reported = { step: 2, steps: 4, elapsed_seconds: 150, message: '' };
+    expect(elapsedSeconds(job({ started_at: '2026-12-04T11:58:00Z', progress: reported }), NOW)).toBe(150);
   });
   it("shows the agent's words while running, its reason when it failed, and a staggered start's wait", () => {
     expect(

@@ -86,7 +86,10 @@ export function progressPct(job: Pick<Job, 'progress' | 'status'>): number | und
   return Math.max(0, Math.min(100, (p.step / p.steps) * 100));
 }
 
-/** Seconds the job has run: to its end when finished, to now while running; undefined before it started. */
+/**
+ * Seconds the job has run: by the server's clock to its end when finished or to now while running (so it ticks between
+ * reports), never less than the agent last said; undefined before it started.
+ */
 export function elapsedSeconds(
   job: Pick<Job, 'started_at' | 'finished_at' | 'progress'>,
   now: number = Date.now(),
@@ -94,7 +97,8 @@ export function elapsedSeconds(
   if (!job.started_at) return undefined;
   const end = job.finished_at ? Date.parse(job.finished_at) : now;
   const byClock = Math.max(0, (end - Date.parse(job.started_at)) / 1000);
-  return Number.isFinite(byClock) ? byClock : job.progress?.elapsed_seconds;
+  const reported = job.progress?.elapsed_seconds ?? 0;
+  return Number.isFinite(byClock) ? Math.max(byClock, reported) : reported;
 }
 
 /** One line on what a job is doing or did: the agent's words while it runs, the reason it ended otherwise. */
