@@ -17,7 +17,25 @@ export const CollectedDataSchema = Type.Object({
   data_start: Nullable(DateTime),
   data_end: Nullable(DateTime),
   created_at: DateTime,
+  recording_id: Nullable(
+    Type.String({
+      format: 'uuid',
+      description: 'The recording made of the file’s series (a pcc collection or portal CSV)',
+    }),
+  ),
 });
 export type CollectedData = Static<typeof CollectedDataSchema>;
+
+/**
+ * The answer to an upload: the file, and what its series gave. A pcc collection (NDJSON, optionally gzip) or a portal
+ * CSV is stored as a recording whatever its age; any other file is kept as it is (no recording, `messages` says why).
+ */
+export const CollectedDataUploadedSchema = Type.Object({
+  ...CollectedDataSchema.properties,
+  metrics_count: Type.Integer({ description: 'Interval samples written from the file' }),
+  skipped: Type.Integer({ description: 'Rounds or rows not stored (unparsable, beyond bounds, out of range)' }),
+  messages: Type.Array(Type.String(), { description: 'Why anything was not stored, one line per reason' }),
+});
+export type CollectedDataUploaded = Static<typeof CollectedDataUploadedSchema>;
 
 export const CollectedDataListQuery = Type.Object(pageQueryProps);

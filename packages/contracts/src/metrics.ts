@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Nullable } from './common.ts';
 
 /**
  * Host-level fields of a sample, as the API, exports and dashboard name them. Percentages 0–100, *_kb in kB,
@@ -208,8 +209,12 @@ export const MetricsFileIngestedSchema = Type.Object({
   metrics_count: Type.Integer(),
   /** Rounds or rows that could not be parsed or came out beyond their bounds, and lines that were not a measurement. */
   skipped: Type.Integer(),
-  /** Rounds or rows outside the accepted time range (kept in the file, not in the series). */
+  /** Rounds or rows outside the accepted time range: from before 2000 or ahead of the server clock (not stored). */
   out_of_range: Type.Integer(),
+  /** The recording the file's series make (kept whatever their age); null when none of its samples could be stored. */
+  recording_id: Nullable(Type.String({ format: 'uuid' })),
+  /** Why any round or row was not stored, one line per reason (empty when all were). */
+  messages: Type.Array(Type.String()),
 });
 
 /** `POST /v1/trickle` answers, as the original (REFERENCE 1.4), plus `skipped`. */
@@ -218,9 +223,15 @@ export const TrickleAcceptedSchema = Type.Object({
   identifier: Type.Union([Type.String(), Type.Null()]),
   /** Rounds stored (as an interval sample, or as the base of the next one). */
   metrics_count: Type.Integer(),
+  /**
+   * The trickle session (a recording, source trickle) the request's rounds went to; the nil uuid when none of them
+   * could be stored and the collector has no session.
+   */
   session_id: Type.String({ format: 'uuid' }),
   /** Rounds not stored: no parsable measurement, values beyond their bounds, or outside the accepted time range. */
   skipped: Type.Integer(),
+  /** Why rounds were skipped, one line per reason; present only when some were. */
+  messages: Type.Optional(Type.Array(Type.String())),
 });
 
 export const TrickleEmptySchema = Type.Object({

@@ -1,13 +1,17 @@
-import { and, count, desc, eq, getTableColumns } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { collectedData, collectors } from '../../db/schema.ts';
+import { collectedData, collectors, recordings } from '../../db/schema.ts';
 
 export type CollectedDataRow = typeof collectedData.$inferSelect;
-export type CollectedDataWithCollector = CollectedDataRow & { collectorName: string };
+export type CollectedDataWithCollector = CollectedDataRow & { collectorName: string; recordingId: string | null };
+
+/** The recording made of the file's series (metrics ingest makes at most one per upload). */
+const recordingOf = sql<string | null>`(select ${recordings.id} from ${recordings}
+  where ${recordings.tenantId} = ${collectedData.tenantId} and ${recordings.dataId} = ${collectedData.id} limit 1)`;
 
 function selectWithCollector(db: Db) {
   return db
-    .select({ ...getTableColumns(collectedData), collectorName: collectors.name })
+    .select({ ...getTableColumns(collectedData), collectorName: collectors.name, recordingId: recordingOf })
     .from(collectedData)
     .innerJoin(
       collectors,
@@ -58,11 +62,17 @@ export async function insertCollectedData(
   return rows[0];
 }
 
+/** Deletes the file's record; the recording made of it stays (its series are what it is kept for), without a file. */
 export async function deleteCollectedData(db: Db, tenantId: string, id: string): Promise<boolean> {
   const rows = await db
     .delete(collectedData)
     .where(and(eq(collectedData.tenantId, tenantId), eq(collectedData.id, id)))
     .returning({ id: collectedData.id });
+  if (rows.length > 0)
+    await db
+      .update(recordings)
+      .set({ dataId: null })
+      .where(and(eq(recordings.tenantId, tenantId), eq(recordings.dataId, id)));
   return rows.length > 0;
 }
 

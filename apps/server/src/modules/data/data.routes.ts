@@ -1,24 +1,13 @@
-import {
-  type CollectedData,
-  CollectedDataListQuery,
-  CollectedDataSchema,
-  DATA_FILE_EXTENSIONS,
-  IdParams,
-  Page,
-} from '@xat/contracts';
+import { CollectedDataListQuery, CollectedDataSchema, IdParams, Page } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { publicBaseUrl } from '../../http/urls.ts';
 import { findCollector } from '../collectors/collectors.queries.ts';
-import {
-  type CollectedDataWithCollector,
-  deleteCollectedData,
-  findCollectedData,
-  listCollectedData,
-} from './data.queries.ts';
+import { deleteCollectedData, findCollectedData, listCollectedData } from './data.queries.ts';
+import { toCollectedDataDto } from './data-dto.ts';
 import { deleteStoredFile, openStoredFile } from './file-store.ts';
-import { extensionOf, receiveUpload, saveUpload } from './upload.ts';
+import { extensionOf } from './upload.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -39,24 +28,12 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
-export function toCollectedDataDto(row: CollectedDataWithCollector, base: string): CollectedData {
-  return {
-    id: row.id,
-    collector: row.collectorId,
-    collector_name: row.collectorName,
-    description: row.description,
-    file: `${base}/api/v1/data/${row.id}/download/`,
-    file_name: row.fileName,
-    file_size: row.fileSize,
-    row_count: row.rowCount,
-    data_start: row.dataStart?.toISOString() ?? null,
-    data_end: row.dataEnd?.toISOString() ?? null,
-    created_at: row.createdAt.toISOString(),
-  };
-}
-
 const tags = ['data'];
 
+/**
+ * The files uploaded for a server: list, item, download, delete. Uploading one (POST /api/v1/collectors/<id>/data/)
+ * is metrics ingest's (ingest/collector-upload.routes.ts): a collection file becomes a recording.
+ */
 export function dataRoutes(app: App, { db, config, guards }: Deps): void {
   app.get(
     '/api/v1/collectors/:id/data/',
@@ -83,39 +60,6 @@ export function dataRoutes(app: App, { db, config, guards }: Deps): void {
         count,
         rows.map((r) => toCollectedDataDto(r, base)),
       );
-    },
-  );
-
-  app.post(
-    '/api/v1/collectors/:id/data/',
-    {
-      preHandler: guards.user('member'),
-      schema: {
-        summary: 'Upload a file',
-        tags,
-        params: IdParams,
-        consumes: ['multipart/form-data'],
-        description:
-          `Multipart: \`file\` (${DATA_FILE_EXTENSIONS.join(', ')}) and optional \`description\` (≤200). ` +
-          'The content must match the extension, else 400 on `file` says why: .json is JSON or NDJSON, .csv, .txt ' +
-          'and .log are UTF-8 text without NUL bytes, .gz starts with the gzip signature, .zip with PK\\x03\\x04.',
-        response: { 201: CollectedDataSchema },
-      },
-    },
-    async (request, reply) => {
-      const tenantId = request.tenant.id;
-      const collector = await findCollector(db, tenantId, request.params.id);
-      if (!collector) throw notFound();
-      const upload = await receiveUpload(request, {
-        dataDir: config.dataDir,
-        tenantId,
-        maxBytes: config.maxUploadBytes,
-        allowedExtensions: DATA_FILE_EXTENSIONS,
-        checkContent: true,
-      });
-      const row = await saveUpload(db, config.dataDir, tenantId, collector.id, upload);
-      reply.code(201);
-      return toCollectedDataDto({ ...row, collectorName: collector.name }, publicBaseUrl(request, config));
     },
   );
 

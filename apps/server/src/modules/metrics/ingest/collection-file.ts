@@ -16,11 +16,14 @@ export interface ParsedFile {
   /** Rounds or rows that could not be parsed, plus collection lines that were not a measurement. */
   skipped: number;
   outOfRange: number;
+  /** What `skipped` counts, one line per reason. */
+  problems: string[];
   /** First and last timestamp of the usable records. */
   start: number | undefined;
   end: number | undefined;
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 
@@ -61,6 +64,9 @@ export function parseCollectionFile(text: string, accept: (timestamp: number) =>
       records: samples.length,
       skipped: rejected,
       outOfRange: samples.length - kept.length,
+      problems: rejected
+        ? [`${plural(rejected, 'row has', 'rows have')} a wrong column count or a value that is not a number.`]
+        : [],
       start: samples[0]?.timestamp,
       end: samples[samples.length - 1]?.timestamp,
     };
@@ -82,12 +88,20 @@ export function parseCollectionFile(text: string, accept: (timestamp: number) =>
   if (chained.accepted === 0)
     throw fieldError('file', `None of the ${chained.unparseable} rounds holds a parsable /proc measurement.`);
   const all = chained.timestamps;
+  const problems: string[] = [];
+  if (rejectedLines)
+    problems.push(
+      `${plural(rejectedLines, 'line is not', 'lines are not')} a {"timestamp", "subsystem", "measurement"} object.`,
+    );
+  if (chained.unparseable)
+    problems.push(`${plural(chained.unparseable, 'round holds', 'rounds hold')} no parsable /proc measurement.`);
   return {
     kind: 'collection',
     samples: chained.samples.filter((s) => accept(s.timestamp)),
     records: chained.accepted,
     skipped: chained.unparseable + rejectedLines,
     outOfRange: all.filter((ts) => !accept(ts)).length,
+    problems,
     start: all[0],
     end: all[all.length - 1],
   };

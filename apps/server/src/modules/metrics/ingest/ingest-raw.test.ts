@@ -109,10 +109,11 @@ describe('POST /v1/trickle — the original pcc’s protocol', () => {
     const collector = await t.request({ method: 'GET', url: `/api/v1/collectors/${id}/` });
     expect(collector.json().status).toBe('connected');
 
-    // Silent for more than two minutes: a new session, and the data still chains (the rounds are 10 s apart).
+    // Silent (wall clock) for longer than the tenant's session timeout (5 minutes): the session is completed and the
+    // next round starts a new one, whose first round gives no interval, as the reference's first round of a session.
     const { database } = await getApp();
     await database.db.execute(
-      sql`update collector_raw_state set updated_at = now() - interval '3 minutes' where collector_id = ${id}::uuid`,
+      sql`update recordings set last_data_at = now() - interval '6 minutes' where collector_id = ${id}::uuid`,
     );
     const after = await post(t, '/v1/trickle', headers, {
       identifier: 'abc',
@@ -120,7 +121,13 @@ describe('POST /v1/trickle — the original pcc’s protocol', () => {
     });
     expect(after.json().session_id).toMatch(UUID);
     expect(after.json().session_id).not.toBe(session);
-    expect((await hostSeries(t.id, id)).map((r) => r.t)).toEqual([base + 10, base + 20]);
+    expect((await hostSeries(t.id, id)).map((r) => r.t)).toEqual([base + 10]);
+    const next = await post(t, '/v1/trickle', headers, {
+      identifier: 'abc',
+      measurements: rawRound(base, base + 30, 400),
+    });
+    expect(next.json().session_id).toBe(after.json().session_id);
+    expect((await hostSeries(t.id, id)).map((r) => r.t)).toEqual([base + 10, base + 30]);
   });
 
   it('counts unparsable rounds as skipped and still answers 200, as the pcc never retries', async () => {

@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import type { App, Deps } from '../../../app-types.ts';
 import { ApiError, fieldErrors } from '../../../http/errors.ts';
 import { touchCollector } from '../../collectors/collectors.queries.ts';
+import { collectorUploadRoute } from './collector-upload.routes.ts';
 import { ingestRawRounds } from './ingest.service.ts';
 import { holdIngestSlot, ingestLimiterOf, whileIngesting } from './limiter.ts';
 import { receiveMetricsFile, receiveMetricsJson, validator } from './metrics-upload.ts';
@@ -29,11 +30,13 @@ const security = [{ apiKey: [] }];
 
 /**
  * Where samples come in, from agents: `POST /api/v1/metrics/` (our agent's batches, raw rounds, an uploaded file) and
- * the original pcc's `/v1/trickle`. The key, and a free ingest slot, are checked before the body is read.
+ * the original pcc's `/v1/trickle` — the key, and a free ingest slot, checked before the body is read — and from
+ * people: a file uploaded for a server (collector-upload.routes.ts).
  */
 export function ingestRoutes(app: App, deps: Deps): void {
   const { db, config, guards } = deps;
   const limiter = ingestLimiterOf(app);
+  collectorUploadRoute(app, deps);
 
   app.post(
     '/api/v1/metrics/',
@@ -50,8 +53,10 @@ export function ingestRoutes(app: App, deps: Deps): void {
         description:
           'Three bodies. JSON `{batch_id, collector_time, samples}` (our agent; `Content-Encoding: gzip` accepted; ' +
           'idempotent by batch_id and by sample timestamp). JSON `{measurements: [{timestamp, subsystem, measurement}, …]}` ' +
-          '(raw rounds, chained with the previous request). Multipart `file` (+ `description`): a pcc collection ' +
-          '(NDJSON, optionally gzip) or a portal CSV, kept as collected data and parsed into the series.',
+          '(raw rounds, chained with the previous request; live data, within the raw retention). Multipart `file` ' +
+          '(+ `description`): a pcc collection (NDJSON, optionally gzip) or a portal CSV, kept as collected data and ' +
+          'stored as a recording (source upload) with its own timestamps whatever their age; `recording_id` names it, ' +
+          '`messages` says why anything was not stored.',
         response: {
           200: Type.Union([MetricsBatchResultSchema, MetricsRawReceivedSchema]),
           201: MetricsFileIngestedSchema,
@@ -103,7 +108,12 @@ export function ingestRoutes(app: App, deps: Deps): void {
         security,
         description:
           'The original pcc trickle protocol: `{identifier, measurements: [{timestamp, subsystem, measurement}, …]}` ' +
-          'with the key in the `apikey` header. Rounds chain with the collector’s previous round into intervals.',
+          'with the key in the `apikey` header. Rounds chain with the collector’s previous round into intervals, ' +
+          'stored with their own timestamps whatever their age (not more than 10 minutes ahead). They form trickle ' +
+          'sessions, each a recording (source trickle): a round more than the tenant’s trickle_session_timeout_minutes ' +
+          'after the session’s newest round (by the data’s timestamps), or before its start, or after the session ' +
+          'went silent that long, starts a new one, named `Trickle <identifier> <YYYY-MM-DD HH:MM>` (UTC of its first ' +
+          'round), whose first round gives no interval. `session_id` is that recording’s id.',
         response: { 200: Type.Union([TrickleAcceptedSchema, TrickleEmptySchema]) },
       },
     },
@@ -115,13 +125,18 @@ export function ingestRoutes(app: App, deps: Deps): void {
         await touchCollector(db, tenant.id, agent.collectorId); // a heartbeat: the collector is alive
         return { status: 'ok' as const, message: 'No measurements to process' as const };
       }
-      const r = await whileIngesting(request, () => ingestRawRounds(db, tenant.id, agent.collectorId, measurements));
+      const identifier = body.identifier ?? null;
+      const r = await whileIngesting(request, () =>
+        ingestRawRounds(db, tenant.id, agent.collectorId, measurements, { trickle: { identifier } }),
+      );
+      const skipped = r.unparseable + r.beyondBounds + r.outOfRange;
       return {
         status: 'ok' as const,
-        identifier: body.identifier ?? null,
+        identifier,
         metrics_count: r.accepted,
         session_id: r.sessionId,
-        skipped: r.unparseable + r.beyondBounds + r.outOfRange,
+        skipped,
+        ...(skipped > 0 ? { messages: r.messages } : {}),
       };
     },
   );

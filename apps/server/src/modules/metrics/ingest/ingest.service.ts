@@ -1,23 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import type { MetricSample, MetricsBatch, RefusedSample } from '@xat/contracts';
 import type { RawMeasurement } from '@xat/procfs';
 import type { Db } from '../../../db/client.ts';
 import { isForeignKeyViolation } from '../../../db/errors.ts';
 import { ApiError, fieldErrors } from '../../../http/errors.ts';
 import { touchCollector } from '../../collectors/collectors.queries.ts';
-import { deleteCollectedData, updateCollectedDataSummary } from '../../data/data.queries.ts';
-import { deleteStoredFile, discardFile } from '../../data/file-store.ts';
-import { type ReceivedUpload, saveUpload } from '../../data/upload.ts';
+import { NO_SESSION, planSessions, type SessionState, trickleSessionStore } from '../../recordings/sessions.ts';
 import { type Chain, type IngestResult, ingestChained, ingestSamples } from '../storage/ingest-queue.ts';
 import { type ClockReading, readAgentSignals } from './agent-signals.ts';
-import { decodeFile, parseCollectionFile } from './collection-file.ts';
 import { findMetricBatch, findRawRetentionDays, insertMetricBatch } from './ingest.queries.ts';
 import { chainPrepared, prepareRounds, toStoredRound } from './raw-rounds.ts';
 import { isStorable, refusalMessages, screenSamples } from './sample-screen.ts';
 
 /** Samples ahead of the server clock by more than this are refused (a collector with a wrong clock). */
 export const MAX_FUTURE_SECONDS = 600;
-const FILE_CHUNK = 2000;
+export const FILE_CHUNK = 2000;
 const RETENTION_CACHE_MS = 30_000;
 
 export interface AcceptedRange {
@@ -30,8 +26,9 @@ export interface AcceptedRange {
 const retentionCache = new Map<string, { days: number; until: number }>();
 
 /**
- * The timestamps the tenant's series take: within its raw retention, and not from the future. The retention is cached
- * for 30 s per process, so a changed retention applies to ingest within half a minute.
+ * The timestamps live data takes (our agent's batches, raw rounds posted to /api/v1/metrics/): within the tenant's
+ * raw retention, and not from the future. The retention is cached for 30 s per process, so a changed retention
+ * applies to ingest within half a minute.
  */
 export async function acceptedRange(db: Db, tenantId: string, nowMs = Date.now()): Promise<AcceptedRange> {
   let hit = retentionCache.get(tenantId);
@@ -53,12 +50,29 @@ export async function acceptedRange(db: Db, tenantId: string, nowMs = Date.now()
   };
 }
 
+/** The first timestamp anything is stored at (the contract's floor for a sample: 2000-01-01). */
+export const OLDEST_TIMESTAMP = 946_684_800;
+
+/**
+ * The timestamps a recording takes (a collection file, the original pcc's trickle rounds): any age — a recording is
+ * kept whatever its age, live retention does not apply to it — from 2000 on, and not from the future.
+ */
+export function recordingRange(nowMs = Date.now()): AcceptedRange {
+  const to = nowMs / 1000 + MAX_FUTURE_SECONDS;
+  return {
+    from: OLDEST_TIMESTAMP,
+    to,
+    contains: (ts) => ts >= OLDEST_TIMESTAMP && ts <= to,
+    describe: () => `before 2000-01-01 or more than ${MAX_FUTURE_SECONDS / 60} minutes ahead of the server clock`,
+  };
+}
+
 // The key was valid a moment ago: the collector was deleted (or its key rotated) during the request.
-const collectorGone = () =>
+export const collectorGone = () =>
   new ApiError(401, { detail: 'Invalid API key', code: 'authentication_failed' }, { 'www-authenticate': 'ApiKey' });
 
 /** Stores samples in chunks. */
-async function store(db: Db, tenantId: string, collectorId: string, samples: readonly MetricSample[]) {
+export async function storeSamples(db: Db, tenantId: string, collectorId: string, samples: readonly MetricSample[]) {
   const total: IngestResult = { written: 0, duplicates: 0 };
   try {
     for (let i = 0; i < samples.length; i += FILE_CHUNK) {
@@ -105,7 +119,7 @@ export async function ingestBatch(
   if (seen) {
     result = { written: 0, duplicates: screened.accepted.length };
   } else {
-    result = await store(db, tenantId, collectorId, screened.accepted);
+    result = await storeSamples(db, tenantId, collectorId, screened.accepted);
     try {
       await insertMetricBatch(db, tenantId, { collectorId, batchId: batch.batch_id, ...result });
     } catch (err) {
@@ -127,17 +141,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** The 400 for raw rounds of which none can be stored, naming why. */
 function unusableRounds(field: string, r: { unparseable: number; outOfRange: number }, range: AcceptedRange) {
-  const problems: string[] = [];
-  if (r.unparseable > 0)
-    problems.push(
-      `${plural(r.unparseable, 'round holds', 'rounds hold')} no parsable /proc measurement ` +
-        '(/proc/stat, /proc/meminfo, /proc/net/dev, /proc/diskstats or statfs[*]).',
-    );
-  if (r.outOfRange > 0)
-    problems.push(
-      `${plural(r.outOfRange, 'round is', 'rounds are')} outside the accepted time range (${range.describe()}).`,
-    );
-  return fieldErrors({ [field]: problems });
+  return fieldErrors({ [field]: roundMessages({ ...r, beyondBounds: 0 }, range) });
 }
 
 export interface RawOutcome extends IngestResult {
@@ -147,95 +151,95 @@ export interface RawOutcome extends IngestResult {
   /** Rounds whose interval came out with a value beyond its field's bounds (not stored, still chained from). */
   beyondBounds: number;
   outOfRange: number;
+  /** The trickle session (recording) the rounds went to; NO_SESSION when none. Only for `trickle`. */
   sessionId: string;
+  /** Why rounds were not stored, one line per reason. */
+  messages: string[];
 }
+
+/** Why raw rounds were not stored, one line per reason. */
+export function roundMessages(
+  r: Pick<RawOutcome, 'unparseable' | 'beyondBounds' | 'outOfRange'>,
+  range: AcceptedRange,
+) {
+  const lines: string[] = [];
+  if (r.unparseable > 0)
+    lines.push(
+      `${plural(r.unparseable, 'round holds', 'rounds hold')} no parsable /proc measurement ` +
+        '(/proc/stat, /proc/meminfo, /proc/net/dev, /proc/diskstats or statfs[*]).',
+    );
+  if (r.beyondBounds > 0)
+    lines.push(`${plural(r.beyondBounds, 'interval comes', 'intervals come')} out with a value beyond its bounds.`);
+  if (r.outOfRange > 0)
+    lines.push(
+      `${plural(r.outOfRange, 'round is', 'rounds are')} outside the accepted time range (${range.describe()}).`,
+    );
+  return lines;
+}
+
+const EMPTY_SESSIONS: SessionState = { timeoutSeconds: 300, current: undefined, stale: false, ended: [] };
 
 /**
  * Raw rounds (the original format): chained with the collector's previous round, which is then moved forward — in
  * the transaction that stores the samples, with the collector's stored round locked meanwhile, so requests of one
  * collector chain one after the other whichever process serves them, and a request that failed (5xx) and is
  * retried chains from the same round.
+ *
+ * With `trickle` (the original pcc's /v1/trickle), the rounds are a recording: stored whatever their age, and put in
+ * the collector's trickle sessions (recordings/sessions.ts), in the same transaction. Without, they are live data:
+ * within the raw retention.
  */
 export async function ingestRawRounds(
   db: Db,
   tenantId: string,
   collectorId: string,
   measurements: readonly RawMeasurement[],
-  opts: { refuseUnusableAs?: string } = {},
+  opts: { refuseUnusableAs?: string; trickle?: { identifier: string | null } } = {},
 ): Promise<RawOutcome> {
-  const range = await acceptedRange(db, tenantId);
+  const { trickle } = opts;
+  const range = trickle ? recordingRange() : await acceptedRange(db, tenantId);
   const prepared = prepareRounds(measurements, range.contains);
   if (opts.refuseUnusableAs && prepared.accepted === 0) throw unusableRounds(opts.refuseUnusableAs, prepared, range);
   let beyondBounds = 0;
-  const chain: Chain = (previous) => {
-    const chained = chainPrepared(prepared, toStoredRound(previous));
+  const chain: Chain = (previous, session) => {
+    const plan = trickle
+      ? planSessions((session as SessionState | undefined) ?? EMPTY_SESSIONS, prepared.timestamps, trickle.identifier)
+      : undefined;
+    const breaks = plan && {
+      starts: plan.starts,
+      ...(plan.restartAt === undefined ? {} : { restartAt: plan.restartAt }),
+    };
+    const chained = chainPrepared(prepared, toStoredRound(previous), breaks);
     const samples = chained.samples.filter(isStorable);
     beyondBounds = chained.samples.length - samples.length;
-    return { samples, lastRound: chained.last };
+    return {
+      samples,
+      lastRound: chained.last,
+      ...(plan ? { session: plan.state, ...(plan.sessionId ? { sessionId: plan.sessionId } : {}) } : {}),
+    };
   };
-  let stored: IngestResult & { sessionId: string };
+  let stored: IngestResult & { sessionId?: string };
   try {
-    stored = await ingestChained(db, tenantId, collectorId, chain, prepared.timestamps);
+    stored = await ingestChained(
+      db,
+      tenantId,
+      collectorId,
+      chain,
+      prepared.timestamps,
+      trickle ? trickleSessionStore : undefined,
+    );
   } catch (err) {
     if (isForeignKeyViolation(err)) throw collectorGone();
     throw err;
   }
   await touchCollector(db, tenantId, collectorId);
+  const counts = { unparseable: prepared.unparseable, beyondBounds, outOfRange: prepared.outOfRange };
   return {
     written: stored.written,
     duplicates: stored.duplicates,
     accepted: prepared.accepted - beyondBounds,
-    unparseable: prepared.unparseable,
-    beyondBounds,
-    outOfRange: prepared.outOfRange,
-    sessionId: stored.sessionId,
+    ...counts,
+    sessionId: stored.sessionId ?? NO_SESSION,
+    messages: roundMessages(counts, range),
   };
-}
-
-export interface FileOutcome {
-  dataId: string;
-  fileSize: number;
-  written: number;
-  skipped: number;
-  outOfRange: number;
-}
-
-/**
- * A collection file: parsed first (an unusable file is refused and not kept), then kept as collected data and its
- * series stored. If storing the series fails, the file goes too, so the agent's retry does not leave a twin behind.
- */
-export async function ingestCollectionFile(
-  db: Db,
-  opts: { dataDir: string; maxBytes: number },
-  tenantId: string,
-  collectorId: string,
-  upload: ReceivedUpload,
-): Promise<FileOutcome> {
-  let parsed: ReturnType<typeof parseCollectionFile>;
-  try {
-    const range = await acceptedRange(db, tenantId);
-    const text = await decodeFile(await readFile(upload.tempPath), opts.maxBytes);
-    parsed = parseCollectionFile(text, range.contains);
-  } catch (err) {
-    await discardFile(upload.tempPath);
-    throw err;
-  }
-  const row = await saveUpload(db, opts.dataDir, tenantId, collectorId, upload);
-  const samples = parsed.samples.filter(isStorable);
-  let written: number;
-  try {
-    ({ written } = await store(db, tenantId, collectorId, samples));
-    await updateCollectedDataSummary(db, tenantId, row.id, {
-      rowCount: parsed.records,
-      dataStart: parsed.start === undefined ? null : new Date(parsed.start * 1000),
-      dataEnd: parsed.end === undefined ? null : new Date(parsed.end * 1000),
-    });
-  } catch (err) {
-    await deleteCollectedData(db, tenantId, row.id).catch(() => undefined);
-    await deleteStoredFile(opts.dataDir, tenantId, row.id).catch(() => undefined);
-    throw err;
-  }
-  await touchCollector(db, tenantId, collectorId);
-  const skipped = parsed.skipped + parsed.samples.length - samples.length;
-  return { dataId: row.id, fileSize: row.fileSize, written, skipped, outOfRange: parsed.outOfRange };
 }

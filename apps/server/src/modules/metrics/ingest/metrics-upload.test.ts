@@ -29,6 +29,8 @@ describe('agent metrics upload', () => {
       metrics_count: 1,
       skipped: 0,
       out_of_range: 0,
+      recording_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      messages: [],
     });
 
     const list = await t.request({ method: 'GET', url: `/api/v1/collectors/${id}/data/`, auth: 'viewer' });
@@ -42,6 +44,7 @@ describe('agent metrics upload', () => {
       row_count: 2,
       data_start: new Date((now - 10) * 1000).toISOString(),
       data_end: new Date(now * 1000).toISOString(),
+      recording_id: res.json().recording_id,
     });
     const download = await t.request({ method: 'GET', url: `/api/v1/data/${res.json().data_id}/download/` });
     expect(download.body).toBe(content);

@@ -5,7 +5,8 @@ import type { Deps } from '../../../app-types.ts';
 import { ApiError, fieldErrors } from '../../../http/errors.ts';
 import { receiveUpload } from '../../data/upload.ts';
 import { boundedValidator } from './bounded-check.ts';
-import { ingestBatch, ingestCollectionFile, ingestRawRounds } from './ingest.service.ts';
+import { ingestCollectionFile } from './file-ingest.ts';
+import { ingestBatch, ingestRawRounds } from './ingest.service.ts';
 
 /** A compiled TypeBox check that throws the DRF-shaped 400 route schemas give, its errors bounded (bounded-check.ts). */
 export const validator = <S extends TSchema>(schema: S) => boundedValidator<Static<S>>(schema);
@@ -86,7 +87,7 @@ export async function receiveMetricsJson(
   });
 }
 
-/** Multipart `file`: kept as collected data and parsed into the collector's series. */
+/** Multipart `file`: kept as collected data and parsed into the collector's series, a recording whatever its age. */
 export async function receiveMetricsFile(
   { db, config }: Deps,
   request: FastifyRequest,
@@ -98,10 +99,12 @@ export async function receiveMetricsFile(
   const r = await ingestCollectionFile(db, opts, tenantId, request.agent.collectorId, upload);
   return reply.code(201).send({
     status: 'uploaded',
-    data_id: r.dataId,
-    file_size: r.fileSize,
+    data_id: r.row.id,
+    file_size: r.row.fileSize,
     metrics_count: r.written,
     skipped: r.skipped,
     out_of_range: r.outOfRange,
+    recording_id: r.recordingId ?? null,
+    messages: r.messages,
   });
 }

@@ -99,15 +99,27 @@ export function prepareRounds(
   return { items, accepted: items.length, unparseable, outOfRange, timestamps: items.map((i) => i.timestamp) };
 }
 
+/** Where a collector's trickle sessions begin, for chaining its rounds (recordings/sessions.ts plans them). */
+export interface SessionBreaks {
+  /** Rounds that start a session: never paired with the round before them (the reference's first round of a session). */
+  starts: ReadonlySet<number>;
+  /**
+   * The start of the session the collector is in after this request, when the request started it: the round kept for
+   * the next request is then that session's newest, even when older than the stored one (a replay of old rounds).
+   */
+  restartAt?: number;
+}
+
 /**
  * Turns prepared rounds into interval samples, starting from the collector's previous round. Rounds may arrive late
  * or out of order: each is paired with the accepted round just before it in time, whether from this request or the
- * stored one. Leaves `prepared` as it was (it may be chained again).
+ * stored one, except across a session's start. Leaves `prepared` as it was (it may be chained again).
  */
 export function chainPrepared(
   prepared: PreparedRounds,
   previous: StoredRound | undefined,
-): Pick<ChainedRounds, 'samples' | 'last'> {
+  sessions?: SessionBreaks,
+): Pick<ChainedRounds, 'samples' | 'last'> & { replace: boolean } {
   const items = [...prepared.items];
   const seed =
     previous &&
@@ -126,13 +138,18 @@ export function chainPrepared(
   for (let i = 1; i < items.length; i++) {
     const cur = items[i];
     const prev = items[i - 1];
-    if (!cur?.raw || !prev) continue;
+    if (!cur?.raw || !prev || sessions?.starts.has(cur.timestamp)) continue;
     const gap = cur.timestamp - prev.timestamp;
     if (gap > 0 && gap <= MAX_CHAIN_SECONDS) samples.push(intervalToSample(computeInterval(prev.round, cur.round)));
   }
-  const newest = items[items.length - 1];
+  const restartAt = sessions?.restartAt;
+  const newest =
+    restartAt === undefined
+      ? items[items.length - 1]
+      : items.findLast((item) => item.raw && item.timestamp >= restartAt);
+  const replace = restartAt !== undefined && newest !== undefined;
   const last =
-    newest?.raw && (!previous || newest.timestamp > previous.timestamp)
+    newest?.raw && (replace || !previous || newest.timestamp > previous.timestamp)
       ? {
           timestamp: newest.timestamp,
           measurements: newest.raw
@@ -140,7 +157,7 @@ export function chainPrepared(
             .map(({ subsystem, measurement }) => ({ subsystem, measurement })),
         }
       : undefined;
-  return { samples, last };
+  return { samples, last, replace };
 }
 
 /** prepareRounds then chainPrepared: raw measurements chained from `previous` into interval samples. */

@@ -8,27 +8,45 @@ import {
   NET_FIELDS,
 } from '@xat/contracts';
 import type { ArrayElementType } from '../../../db/binary-arrays.ts';
-import type { Statement } from '../../../db/client.ts';
+import type { RunStatement, Statement } from '../../../db/client.ts';
 import type { PartitionedTable } from './partitions.ts';
 
 // What one flush of ingest sends: its statements' SQL (built once) and their array parameters, from the parts
 // (requests) it writes. ingest-queue.ts queues the parts and runs the flushes.
-
-/** A trickle session ends when its collector was silent this long (REFERENCE 1.4). */
-const SESSION_GAP_SECONDS = 120;
 
 /** What a collector's raw rounds give once its previous round is known: interval samples and the round to keep. */
 export interface Chained {
   samples: MetricSample[];
   /** The round the collector's next request chains from; undefined keeps the stored one. */
   lastRound: { timestamp: number } | undefined;
+  /** The collector's session state after this part: handed to its next part in the flush, then to `sessions.write`. */
+  session?: unknown;
+  /** The session this part's rounds went to, for its answer. */
+  sessionId?: string;
 }
 
 /**
- * Raw rounds to chain from the collector's stored round (`previous`: its JSON, undefined when none), called inside
- * the flush's transaction with that round locked; must depend on nothing else (a failed flush calls it again).
+ * Raw rounds to chain from the collector's stored round (`previous`: its JSON, undefined when none) and, when the
+ * part has a session store, its session state; called inside the flush's transaction with both locked; must depend
+ * on nothing else (a failed flush calls it again).
  */
-export type Chain = (previous: unknown) => Chained;
+export type Chain = (previous: unknown, session: unknown) => Chained;
+
+/**
+ * State kept per collector beside its raw round, read and written in the flush's transaction (the trickle sessions,
+ * recordings/sessions.ts, wired in by ingest): storage runs it, knowing nothing of what it holds.
+ */
+export interface SessionStore {
+  /** Locks and reads the collectors' states, after their raw rounds are locked: collector id → state. */
+  read(run: RunStatement, tenantId: string, collectorIds: readonly string[]): Promise<ReadonlyMap<string, unknown>>;
+  /** After the samples are written: stores each collector's final state, with the samples written for it. */
+  write(
+    run: RunStatement,
+    tenantId: string,
+    states: ReadonlyMap<string, unknown>,
+    written: ReadonlyMap<string, readonly MetricSample[]>,
+  ): Promise<void>;
+}
 
 /** One caller's samples of one collector. */
 export interface Part {
@@ -37,7 +55,9 @@ export interface Part {
   samples: MetricSample[];
   rawState?: RawStateUpdate;
   /** Raw rounds: `samples` and `rawState` come from this, in the flush (see writeParts). */
-  chain?: { chain: Chain; timestamps: readonly number[] };
+  chain?: { chain: Chain; timestamps: readonly number[]; sessions?: SessionStore };
+  /** Set by the flush from `chain`. */
+  sessionId?: string;
 }
 
 interface ColumnSpec {
@@ -83,7 +103,7 @@ const deviceColumns = (d: (typeof DEVICE_TABLES)[number]): ColumnSpec[] => [
 
 const STATE_COLUMNS: ColumnSpec[] = [...KEY_COLUMNS.slice(0, 2), { name: 'last_round', type: 'text' }];
 
-const ROLLUPS = [
+export const ROLLUPS = [
   { table: 'metric_rollup_1m', seconds: 60 },
   { table: 'metric_rollup_1h', seconds: 3600 },
 ] as const;
@@ -102,14 +122,16 @@ export const PARTITIONED_TABLES = [
  *
  * - `ins`: the host rows; a (collector, timestamp) already stored is skipped. Returns what it wrote.
  * - `d0`…`d3`: the device rows of the host rows `ins` wrote (a retried sample's devices are not written twice). A
- *   plain insert, no `on conflict`: a device row exists only beside its host row (both are written here, deleted
- *   together, a day's host partition is dropped after its device partitions, and samples older than the retention
- *   are refused before they get here), so a new host row has none yet; the check cost a fifth of batch throughput.
+ *   plain insert, no `on conflict`: a device row exists only beside its host row (both are written here; deleted
+ *   together, device rows first, in one transaction — a recording's series, an expired partition's rows outside every
+ *   recording, or the partitions themselves), so a new host row has none yet; the check cost a fifth of batch
+ *   throughput.
  * - `r0`, `r1`: the 1-minute and 1-hour buckets those same rows fall in: the sample count and, per field, the sum and
  *   count of the non-null values and the maximum are added (avg_<f> is generated from sum and count). Late data lands
  *   in its old bucket the same way. Rows are upserted in key order, so two flushes never wait on each other in a cycle.
- * - `st`: the raw-rounds state of each collector (one row per collector: the newest round wins, in the table as in
- *   the statement, so two requests racing cannot move it back), with its trickle session.
+ * - `st`: the raw-rounds state of each chaining collector: the round its next request chains from, as the flush
+ *   decided it with the row locked (LOCK_STATES), so it is written as it is — moved back too, when a replay of old
+ *   rounds started a session before it.
  */
 const STATEMENT_TEXT = (() => {
   let next = 1;
@@ -151,21 +173,11 @@ const STATEMENT_TEXT = (() => {
       on conflict (tenant_id, collector_id, bucket) do update set samples = r.samples + excluded.samples, ${merge})`);
   }
   ctes.push(`st as (
-    insert into collector_raw_state as s (tenant_id, collector_id, last_round, session_id, updated_at)
-    select u.c0, u.c1, u.c2::jsonb, gen_random_uuid(), now() from ${unnest(STATE_COLUMNS, 'u')}
-    on conflict (tenant_id, collector_id) do update set
-      last_round = case
-        when s.last_round = 'null'::jsonb
-          or (excluded.last_round ->> 'timestamp')::float8 > (s.last_round ->> 'timestamp')::float8
-        then excluded.last_round else s.last_round end,
-      session_id = case
-        when s.updated_at < now() - make_interval(secs => ${SESSION_GAP_SECONDS}) then excluded.session_id
-        else s.session_id end,
-      updated_at = now()
-    returning collector_id, session_id)`);
+    insert into collector_raw_state as s (tenant_id, collector_id, last_round, updated_at)
+    select u.c0, u.c1, u.c2::jsonb, now() from ${unnest(STATE_COLUMNS, 'u')}
+    on conflict (tenant_id, collector_id) do update set last_round = excluded.last_round, updated_at = now())`);
   return `with ${ctes.join(',\n')}
-    select collector_id::text as c, extract(epoch from ts)::float8 as t, null::text as s from ins
-    union all select collector_id::text, null, session_id::text from st`;
+    select collector_id::text as c, extract(epoch from ts)::float8 as t from ins`;
 })();
 
 export const STATEMENT: Statement = {
@@ -241,26 +253,26 @@ export function deviceArrays(parts: readonly Part[], d: (typeof DEVICE_TABLES)[n
   return arrays;
 }
 
-/** A collector's raw-rounds state, moved forward in the statement that writes its samples. */
+/** A collector's raw-rounds state, moved in the statement that writes its samples. */
 export interface RawStateUpdate {
   /** The round the collector's next request chains from; undefined keeps the stored one. */
   lastRound: { timestamp: number } | undefined;
 }
 
-/** The states of a flush, one per collector (its newest round), as one array per STATE_COLUMNS entry. */
+/**
+ * The states of a flush, one per collector: the last part's round that is defined (parts of one collector are
+ * chained in order, each from the one before), as one array per STATE_COLUMNS entry.
+ */
 export function stateArrays(parts: readonly Part[]): unknown[][] {
-  const latest = new Map<string, { part: Part; state: RawStateUpdate }>();
-  const tsOf = (s: RawStateUpdate) => s.lastRound?.timestamp ?? Number.NEGATIVE_INFINITY;
+  const latest = new Map<string, { part: Part; round: { timestamp: number } }>();
   for (const part of parts) {
-    if (!part.rawState) continue;
-    const key = `${part.tenantId}|${part.collectorId}`;
-    const held = latest.get(key);
-    if (!held || tsOf(part.rawState) > tsOf(held.state)) latest.set(key, { part, state: part.rawState });
+    const round = part.rawState?.lastRound;
+    if (round) latest.set(`${part.tenantId}|${part.collectorId}`, { part, round });
   }
   const rows = [...latest.values()].sort((a, b) => a.part.collectorId.localeCompare(b.part.collectorId));
   return [
     rows.map((r) => r.part.tenantId),
     rows.map((r) => r.part.collectorId),
-    rows.map((r) => JSON.stringify(r.state.lastRound ?? null)),
+    rows.map((r) => JSON.stringify(r.round)),
   ];
 }

@@ -174,21 +174,4 @@ describe('ingestSamples', () => {
     );
     expect(cpus[0]?.n).toBe(6);
   });
-
-  it('moves the raw-rounds state with the samples: newest round wins, one session while the collector talks', async () => {
-    const { t, db, collectorId } = await setup();
-    const first = await ingestSamples(db, t.id, collectorId, [sample(T0, 10)], {
-      rawState: { lastRound: { timestamp: T0 } },
-    });
-    // An older round arriving late does not move the state back.
-    const late = await ingestSamples(db, t.id, collectorId, [], { rawState: { lastRound: { timestamp: T0 - 10 } } });
-    expect(first.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(late.sessionId).toBe(first.sessionId);
-    const state = await queryRows<{ ts: number }>(
-      db,
-      sql`select (last_round ->> 'timestamp')::float8 as ts from collector_raw_state
-      where tenant_id = ${t.id} and collector_id = ${collectorId}`,
-    );
-    expect(state).toEqual([{ ts: T0 }]);
-  });
 });

@@ -11,13 +11,13 @@ import {
   LOCK_STATES,
   PARTITIONED_TABLES,
   type Part,
-  type RawStateUpdate,
+  type SessionStore,
   STATEMENT,
   stateArrays,
 } from './flush-statement.ts';
-import { ensurePartitions, periodStart } from './partitions.ts';
+import { ensurePartitions, forgetPartitions, isMissingPartition, periodStart } from './partitions.ts';
 
-export type { Chain, Chained, RawStateUpdate } from './flush-statement.ts';
+export type { Chain, Chained, SessionStore } from './flush-statement.ts';
 
 export interface IngestResult {
   written: number;
@@ -43,56 +43,106 @@ const viaDrizzle =
       }),
     );
 
-/** The parts with their raw rounds chained from their collectors' stored rounds, locked first (see LOCK_STATES). */
-async function chainParts(run: RunStatement, parts: readonly Part[]): Promise<Part[]> {
-  const collectors = [...new Set(parts.filter((p) => p.chain).map((p) => p.collectorId))];
+/**
+ * The parts with their raw rounds chained from their collectors' stored rounds, locked first (see LOCK_STATES), and
+ * their session states read (locked too) from their session stores; returns the states as the parts left them.
+ */
+async function chainParts(
+  run: RunStatement,
+  parts: readonly Part[],
+): Promise<{ parts: Part[]; sessions: Map<SessionStore, Map<string, unknown>> }> {
+  const chaining = parts.filter((p) => p.chain);
+  const collectors = [...new Set(chaining.map((p) => p.collectorId))];
   const tenants = collectors.map((c) => parts.find((p) => p.collectorId === c)?.tenantId);
   const previous = new Map<string, unknown>();
   for (const row of await run(LOCK_STATES, [tenants, collectors])) previous.set(String(row.c), row.r);
-  return parts.map((p) => {
+  const sessions = new Map<SessionStore, Map<string, unknown>>();
+  for (const p of chaining) {
+    const store = p.chain?.sessions;
+    if (!store || sessions.has(store)) continue;
+    const ids = [...new Set(chaining.filter((q) => q.chain?.sessions === store).map((q) => q.collectorId))];
+    sessions.set(store, new Map(await store.read(run, p.tenantId, ids)));
+  }
+  const ready = parts.map((p) => {
     if (!p.chain) return p;
-    const chained = p.chain.chain(previous.get(p.collectorId) ?? undefined);
+    const states = p.chain.sessions && sessions.get(p.chain.sessions);
+    const chained = p.chain.chain(previous.get(p.collectorId) ?? undefined, states?.get(p.collectorId));
     // A later request of the same collector in this flush chains from this one, as it would in the next flush.
     if (chained.lastRound) previous.set(p.collectorId, chained.lastRound);
-    return { ...p, samples: chained.samples, rawState: { lastRound: chained.lastRound } };
+    if (states && chained.session !== undefined) states.set(p.collectorId, chained.session);
+    return {
+      ...p,
+      samples: chained.samples,
+      rawState: { lastRound: chained.lastRound },
+      ...(chained.sessionId ? { sessionId: chained.sessionId } : {}),
+    };
   });
+  return { parts: ready, sessions };
 }
 
-/**
- * Writes the parts of one flush in ONE transaction: ONE statement (see STATEMENT), after locking and reading the
- * raw-rounds state when some part chains raw rounds; one round trip per flush however many requests share it, and a
- * failure writes nothing.
- */
-async function writeParts(db: Db, writer: Writer, parts: readonly Part[]): Promise<PartResult[]> {
-  // Partitions first, outside the transaction: their creation must not roll back with a failed write. The days the
-  // samples fall on are found once (a day lies within one month, so they serve the monthly rollups too).
+/** The samples of `parts` whose (collector, timestamp) the statement wrote, by collector. */
+function writtenByCollector(parts: readonly Part[], written: ReadonlySet<string>) {
+  const out = new Map<string, MetricSample[]>();
+  for (const p of parts) {
+    const list = out.get(p.collectorId) ?? [];
+    for (const s of p.samples) if (written.has(`${p.collectorId}|${s.timestamp}`)) list.push(s);
+    out.set(p.collectorId, list);
+  }
+  return out;
+}
+
+/** The days the parts' samples and rounds fall on (a day lies within one month: they serve the rollups too). */
+function daysOf(parts: readonly Part[]): Set<number> {
   const days = new Set<number>();
   for (const p of parts) {
     for (const s of p.samples) days.add(periodStart(s.timestamp, 'day'));
     for (const ts of p.chain?.timestamps ?? []) days.add(periodStart(ts, 'day'));
   }
-  for (const table of PARTITIONED_TABLES) await ensurePartitions(db, table, days);
+  return days;
+}
 
+/**
+ * Writes the parts of one flush in ONE transaction: ONE statement (see STATEMENT), after locking and reading the
+ * raw-rounds state when some part chains raw rounds, and the session states' statements around it when some part has
+ * sessions; one round trip per flush however many requests share it, and a failure writes nothing.
+ */
+async function writeParts(db: Db, writer: Writer, parts: readonly Part[]): Promise<PartResult[]> {
+  // Partitions first, outside the transaction: their creation must not roll back with a failed write.
+  const days = daysOf(parts);
+  for (const table of PARTITIONED_TABLES) await ensurePartitions(db, table, days);
+  try {
+    return await writeTransaction(writer, parts);
+  } catch (err) {
+    // Another process dropped a partition this one had created (maintenance): create it again, once.
+    if (!isMissingPartition(err)) throw err;
+    forgetPartitions(db);
+    for (const table of PARTITIONED_TABLES) await ensurePartitions(db, table, days);
+    return writeTransaction(writer, parts);
+  }
+}
+
+function writeTransaction(writer: Writer, parts: readonly Part[]): Promise<PartResult[]> {
   return writer(async (run) => {
-    const ready = parts.some((p) => p.chain) ? await chainParts(run, parts) : parts;
+    const chained = parts.some((p) => p.chain) ? await chainParts(run, parts) : { parts, sessions: new Map() };
+    const ready = chained.parts;
     const unique = firstOccurrences(ready);
     const values = [
       ...hostArrays(unique),
       ...DEVICE_TABLES.flatMap((d) => deviceArrays(unique, d)),
       ...stateArrays(ready),
     ];
-    const rows = (await run(STATEMENT, values)) as { c: string; t: number | null; s: string | null }[];
-    const written = new Set<string>();
-    const sessions = new Map<string, string>();
-    for (const r of rows) {
-      if (r.s !== null) sessions.set(r.c, r.s);
-      else written.add(`${r.c}|${Number(r.t)}`);
+    const rows = (await run(STATEMENT, values)) as { c: string; t: number }[];
+    const written = new Set(rows.map((r) => `${r.c}|${Number(r.t)}`));
+    if (chained.sessions.size > 0) {
+      const samples = writtenByCollector(unique, written);
+      const tenantId = parts[0]?.tenantId as string;
+      for (const [store, states] of chained.sessions) await store.write(run, tenantId, states, samples);
     }
     // A timestamp sent twice in one flush is written once: the first part holding it gets the credit.
     return unique.map((p, i) => {
       let n = 0;
       for (const s of p.samples) if (written.has(`${p.collectorId}|${s.timestamp}`)) n++;
-      const sessionId = sessions.get(p.collectorId);
+      const sessionId = ready[i]?.sessionId;
       return { written: n, duplicates: (ready[i]?.samples.length ?? 0) - n, ...(sessionId ? { sessionId } : {}) };
     });
   });
@@ -218,37 +268,26 @@ function queueOf(db: Db): IngestQueue {
  * Stores interval samples of one collector: host rows, per-CPU/disk/interface/filesystem rows and the rollups in one
  * statement (shared with other requests of its tenant in flight). A sample whose (collector, timestamp) is already
  * stored is counted as a duplicate, not stored again; inside one call a repeated timestamp keeps its last sample.
- * With `rawState`, the collector's raw-rounds state moves forward in the same statement and its session id is
- * returned.
  */
 export async function ingestSamples(
   db: Db,
   tenantId: string,
   collectorId: string,
   samples: readonly MetricSample[],
-  opts: { rawState?: RawStateUpdate } = {},
-): Promise<IngestResult & { sessionId?: string }> {
-  if (samples.length === 0 && !opts.rawState) return { written: 0, duplicates: 0 };
+): Promise<IngestResult> {
+  if (samples.length === 0) return { written: 0, duplicates: 0 };
   const byTs = new Map<number, MetricSample>();
   for (const s of samples) byTs.set(s.timestamp, s);
-  const result = await queueOf(db).submit({
-    tenantId,
-    collectorId,
-    samples: [...byTs.values()],
-    ...(opts.rawState ? { rawState: opts.rawState } : {}),
-  });
-  return {
-    written: result.written,
-    duplicates: samples.length - result.written,
-    ...(result.sessionId ? { sessionId: result.sessionId } : {}),
-  };
+  const result = await queueOf(db).submit({ tenantId, collectorId, samples: [...byTs.values()] });
+  return { written: result.written, duplicates: samples.length - result.written };
 }
 
 /**
  * Stores a collector's raw rounds: `chain` turns them into samples from the collector's stored round, in the flush's
- * transaction with that round locked (see LOCK_STATES), and the newest round is stored for the next request in the
- * same statement as the samples. `timestamps`: the rounds' (the days whose partitions they need). Returns the
- * trickle session.
+ * transaction with that round locked (see LOCK_STATES), and the round it leaves is stored for the next request in the
+ * same statement as the samples. `timestamps`: the rounds' (the days whose partitions they need). With `sessions`,
+ * the collector's session state is read before `chain` and written after the samples, in the same transaction; the
+ * session the rounds went to is returned.
  */
 export async function ingestChained(
   db: Db,
@@ -256,8 +295,17 @@ export async function ingestChained(
   collectorId: string,
   chain: Chain,
   timestamps: readonly number[],
-): Promise<IngestResult & { sessionId: string }> {
-  const result = await queueOf(db).submit({ tenantId, collectorId, samples: [], chain: { chain, timestamps } });
-  if (!result.sessionId) throw new Error('the raw-rounds state was not recorded');
-  return { written: result.written, duplicates: result.duplicates, sessionId: result.sessionId };
+  sessions?: SessionStore,
+): Promise<IngestResult & { sessionId?: string }> {
+  const result = await queueOf(db).submit({
+    tenantId,
+    collectorId,
+    samples: [],
+    chain: { chain, timestamps, ...(sessions ? { sessions } : {}) },
+  });
+  return {
+    written: result.written,
+    duplicates: result.duplicates,
+    ...(result.sessionId ? { sessionId: result.sessionId } : {}),
+  };
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getApp } from '../../../../test/helpers.ts';
-import {
-  dropPartitions,
-  ensurePartitions,
-  expiredPartitions,
-  listPartitions,
-  maintainPartitions,
-  periodStart,
-} from './partitions.ts';
+import { maintainPartitions } from './maintenance.ts';
+import { dropPartitions, ensurePartitions, expiredPartitions, listPartitions, periodStart } from './partitions.ts';
 
 const DAY = 86_400;
 

@@ -111,7 +111,10 @@ export async function longestRetention(db: Db): Promise<RetentionDays> {
   return { raw: row?.raw ?? 7, '1m': row?.m ?? 90, '1h': row?.h ?? 730 };
 }
 
-/** Partitions entirely past the longest retention at `now`: they can be dropped whole. */
+/**
+ * Partitions entirely past the longest retention at `now`, device tables' before the host table's. Rollups are
+ * dropped whole; raw days go through raw-expiry.ts, which keeps the rows of recordings.
+ */
 export async function expiredPartitions(
   db: Db,
   now = Date.now() / 1000,
@@ -131,14 +134,8 @@ export async function expiredPartitions(
   return expired.sort((a, b) => hostLast(a) - hostLast(b));
 }
 
-/**
- * Creates partitions ahead (today and the next two days / this and next month) and drops those entirely past
- * retention. Per-tenant retention shorter than the longest is applied when reading (queries clip `from`).
- */
-export async function maintainPartitions(
-  db: Db,
-  now = Date.now() / 1000,
-): Promise<{ created: number; dropped: string[] }> {
+/** Creates the partitions of every table ahead of `now`: today and the next two days, this month and the next. */
+export async function createPartitionsAhead(db: Db, now = Date.now() / 1000): Promise<number> {
   let created = 0;
   for (const [table, { period }] of Object.entries(PARTITIONED) as [PartitionedTable, { period: Period }][]) {
     const ahead =
@@ -147,9 +144,24 @@ export async function maintainPartitions(
     await ensurePartitions(db, table, ahead);
     created += (await listPartitions(db, table)).length - before;
   }
-  const dropped = await expiredPartitions(db, now);
-  await dropPartitions(db, dropped);
-  return { created, dropped };
+  return created;
+}
+
+/** Forgets the partitions this process knew of: the next ensurePartitions looks at the catalog again. */
+export function forgetPartitions(db: Db, names?: readonly string[]): void {
+  const cache = known.get(db);
+  if (!names) cache?.clear();
+  else for (const name of names) cache?.delete(name);
+}
+
+/** An insert found no partition for its row: another process dropped one this process believed was there. */
+export function isMissingPartition(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === '23514' && typeof message === 'string' && message.includes('no partition of relation')) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export async function dropPartitions(db: Db, names: readonly string[]): Promise<void> {
