@@ -1,5 +1,6 @@
-/** The command line: flags per command, usage, dispatch, exit codes (EXIT: 0 done, 1 failed, 2 usage; loadtest 3, 4). */
+/** The command line: flags per command, usage, dispatch, exit codes (EXIT: 0 done, 1 failed, 2 usage; loadtest and bench 3, 4). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { benchCommand } from './commands/bench.ts';
 import { collectCommand } from './commands/collect.ts';
 import { type CommandContext, CommandError, EXIT } from './commands/context.ts';
 import { loadtestCommand } from './commands/loadtest.ts';
@@ -86,6 +87,36 @@ const COMMANDS: Record<string, Command> = {
     },
     run: loadtestCommand,
   },
+  bench: {
+    summary: 'benchmark suite: CPU sweep, core scaling, memory, disk, network',
+    usage: `pcc bench [PROFILE|BENCHMARK …] [--runs N] [--step-seconds S] [--dir DIR] [--disk-size MB]
+                 [--disk-engine auto|fio|builtin] [--quiet-wait 60] [--force] [--json] [--no-upload]
+
+  PROFILE    quick (default), standard, cpu, disk: their benchmarks, repeats, step and disk cap
+  BENCHMARK  cpu_sweep, core_scaling, memory, disk, network (mixed with profiles freely)
+  --runs N           repeats of each benchmark, 1-10 (default the profile's, else 3)
+  --step-seconds S   measured time of one step, 0.2-60 (a load-test level, a worker count, a memory or disk operation)
+  --dir DIR          where the disk benchmark writes its test file (default the current directory; always removed)
+  --disk-size MB     cap of the test file, MiB (default the profile's, else 256; at most half the free space)
+  --disk-engine E    fio when installed (auto), or force one
+  --quiet-wait S     how long to wait for a quiet machine before refusing (exit 4); --force runs anyway
+  --json             the result (as the server stores it) on stdout; the table on stderr
+  --no-upload        cpu_sweep's load tests are not uploaded (network still measures the server)`,
+    options: {
+      ...COMMON,
+      ...JSON_FLAG,
+      runs: { type: 'string' },
+      'step-seconds': { type: 'string' },
+      dir: { type: 'string' },
+      'disk-size': { type: 'string' },
+      'disk-engine': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      force: { type: 'boolean' },
+      'no-upload': { type: 'boolean' },
+    },
+    positionals: true,
+    run: benchCommand,
+  },
   status: {
     summary: 'config, server reachable?, last upload, spool, dead letters',
     usage: 'pcc status [--json]',
@@ -113,8 +144,8 @@ Flags of every command:
 Other settings: PCC_FREQUENCY (interval, e.g. 10s), PCC_UPLOAD_INTERVAL, PCC_DURATION, PCC_COLLECTION (collect's
 output), PCC_SPOOL_MAX. Flags win over the environment, which wins over the config file.
 
-Exit codes: 0 done, 1 failed, 2 usage or settings; pcc loadtest also 3 (a run was judged invalid; it is uploaded
-all the same) and 4 (the machine never became quiet enough to start; --force runs anyway).
+Exit codes: 0 done, 1 failed, 2 usage or settings; pcc loadtest and pcc bench also 3 (a run was judged invalid; a
+load test is uploaded all the same) and 4 (the machine never became quiet enough to start; --force runs anyway).
 
   pcc --version      pcc <command> --help
 `;

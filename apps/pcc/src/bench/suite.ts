@@ -49,6 +49,8 @@ export interface SuiteOptions {
   /** The XAT server: the network benchmark's far end, and where cpu_sweep uploads its load tests. */
   serverUrl?: string | undefined;
   apiKey?: string | undefined;
+  /** Upload each cpu_sweep repeat as a load test when a server is configured (default true). */
+  uploadLoadTests?: boolean;
   /** The agent's data dir (its registration), for cpu_sweep's uploads; default the temp dir. */
   dataDir?: string;
   /** Run although the machine never became quiet (every benchmark is then marked forced). */
@@ -76,12 +78,13 @@ function check(o: SuiteOptions) {
 }
 
 function definitions(o: SuiteOptions, forced: boolean): Record<SuiteBenchmark, BenchmarkDef> {
+  const upload = o.uploadLoadTests !== false;
   return {
     cpu_sweep: cpuSweepBenchmark({
       runs: o.runs,
       forced,
-      serverUrl: o.serverUrl,
-      apiKey: o.apiKey,
+      serverUrl: upload ? o.serverUrl : undefined,
+      apiKey: upload ? o.apiKey : undefined,
       dataDir: o.dataDir ?? os.tmpdir(),
     }),
     core_scaling: coreScaling,
