@@ -2,13 +2,14 @@
  * `npm run screenshots`: the README's pictures, from the built dashboard served by a real `xat serve` with the
  * browser tests' seed, in Debian's Chromium. Writes docs/servers.png, docs/server-detail.png, docs/compare.png,
  * docs/load-test.png, docs/recordings.png (a recording's page) and docs/recordings-compare.png; the tests themselves
- * write nothing into the repository.
+ * write nothing into the repository. Names given (`npm run screenshots -- recordings.png`) write only those.
  */
 import { join } from 'node:path';
 import { ensureBuilt, launchBrowser, ROOT, startXat } from './harness.ts';
 import { seed, seedRecordings } from './seed.ts';
 
 const DOCS = join(ROOT, 'docs');
+const ONLY = process.argv.slice(2);
 
 async function main(): Promise<void> {
   const [server] = await Promise.all([startXat(), ensureBuilt()]);
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
 
     const shoot = async (name: string, fullPage: boolean) => {
+      if (ONLY.length > 0 && !ONLY.includes(name)) return;
       await page.evaluate(() => window.scrollTo(0, 0));
       // Charts draw on the next frame after their data arrives.
       await page.waitForTimeout(300);

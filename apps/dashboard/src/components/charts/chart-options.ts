@@ -44,7 +44,8 @@ export function formatOffset(seconds: number): string {
   const s = Math.round(seconds);
   if (Math.abs(s) < 60) return `+${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `+${m} min`;
+  // Seconds past the minute stay written: ticks 5 s apart past +1 min must not all read "+1 min".
+  if (m < 60) return s % 60 ? `+${m} min ${s % 60} s` : `+${m} min`;
   const h = Math.floor(m / 60);
   return m % 60 ? `+${h} h ${m % 60} min` : `+${h} h`;
 }

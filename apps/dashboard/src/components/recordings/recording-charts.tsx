@@ -16,7 +16,6 @@ interface Chart {
   title: string;
   lines: Line[];
   format: (v: number | null | undefined) => string;
-  percent?: boolean;
   binary?: boolean;
 }
 
@@ -29,7 +28,6 @@ const CHARTS: Chart[] = [
       { field: 'cpu_iowait', label: 'iowait', color: '#8b5cf6' },
     ],
     format: (v) => formatPercent(v),
-    percent: true,
   },
   {
     title: 'Memory used',
@@ -70,7 +68,10 @@ function ChartCard({ title, children }: { title: string; children: ReactNode }) 
   );
 }
 
-/** CPU, memory, disk and network over the recording's whole window, at the step the server picks for its length. */
+/**
+ * CPU, memory, disk and network over the recording's whole window, at the step the server picks for its length. The
+ * y axes scale to the data (from 0): a recording is read for its shape, and an idle one is not a flat line at 0 %.
+ */
 export function RecordingCharts({ recording }: { recording: Recording }) {
   const version = `${recording.ended_at}:${recording.sample_count}`;
   const series = useRecordingSeries(recording.id, FIELDS, version);
@@ -101,7 +102,6 @@ export function RecordingCharts({ recording }: { recording: Recording }) {
             range={span}
             syncKey={`recording-${recording.id}`}
             format={c.format}
-            {...(c.percent ? { yRange: [0, 100] as [number, number] } : {})}
             {...(c.binary ? { binary: true } : {})}
             emptyText="This recording has no samples of these measures."
           />

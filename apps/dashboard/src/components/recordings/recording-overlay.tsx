@@ -5,7 +5,7 @@ import { seriesColor } from '../../lib/providers.ts';
 import { recordingLegend } from '../../lib/recordings.ts';
 import { TimeSeriesChart } from '../charts/time-series-chart.tsx';
 
-/** One metric of every compared recording on one chart, each from its own start (x: time since start). */
+/** One metric of every compared recording on one chart, each from its own start (x: time since start; y from 0 to the data). */
 export function RecordingOverlay({ data }: { data: RecordingCompare }) {
   const unit = unitOf(data.field);
   const series = useMemo(
@@ -28,7 +28,6 @@ export function RecordingOverlay({ data }: { data: RecordingCompare }) {
         relativeX
         height={300}
         format={(v) => formatValue(unit, v)}
-        {...(unit === 'percent' ? { yRange: [0, 100] as [number, number] } : {})}
         binary={unit === 'kb' || unit === 'bytes_per_second'}
         emptyText="None of these recordings has samples of this measure."
       />
