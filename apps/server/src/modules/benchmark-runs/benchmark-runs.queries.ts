@@ -133,8 +133,6 @@ export interface MetricRowFilter {
   runIds?: readonly string[];
   /** Runs finished at or after. */
   since?: Date;
-  /** Only benchmarks judged valid. */
-  validOnly?: boolean;
 }
 
 /**
@@ -146,7 +144,6 @@ export async function listMetricRows(db: Db, tenantId: string, filter: MetricRow
   if (filter.collectorIds) where.push(sql`r.collector_id = any(${sql.param([...filter.collectorIds])}::uuid[])`);
   if (filter.runIds) where.push(sql`r.id = any(${sql.param([...filter.runIds])}::uuid[])`);
   if (filter.since) where.push(sql`r.finished_at >= ${filter.since.toISOString()}::timestamptz`);
-  if (filter.validOnly) where.push(sql`b.value->>'validity' = 'valid'`);
   const rows = await queryRows<RawMetricRow>(
     db,
     sql`select r.id as run_id, r.collector_id, (extract(epoch from r.finished_at) * 1000)::float8 as finished_ms,
@@ -168,6 +165,21 @@ export async function listMetricRows(db: Db, tenantId: string, filter: MetricRow
     key: r.key,
     median: r.median === null ? null : Number(r.median),
   }));
+}
+
+/** Per metric, the positive median of the collector's latest run in which that metric's benchmark was judged valid. */
+export async function listLatestValidMedians(db: Db, tenantId: string, collectorId: string) {
+  const rows = await queryRows<{ key: string; median: number | string }>(
+    db,
+    sql`select distinct on (m.key) m.key, (m.value->>'median')::float8 as median
+        from benchmark_runs r
+        cross join lateral jsonb_array_elements(r.results) as b(value)
+        cross join lateral jsonb_each(b.value->'metrics') as m(key, value)
+        where r.tenant_id = ${tenantId}::uuid and r.collector_id = ${collectorId}::uuid
+          and b.value->>'validity' = 'valid' and (m.value->>'median')::float8 > 0
+        order by m.key, r.finished_at desc, r.id desc`,
+  );
+  return new Map(rows.map((r) => [r.key, Number(r.median)]));
 }
 
 /** The core-scaling curves of the runs: one row per (run, worker count). */

@@ -2,7 +2,12 @@ import type { Scores } from '@xat/contracts';
 import type { Db } from '../../db/client.ts';
 import { findCollectors } from '../collectors/collectors.queries.ts';
 import { findTenantBaseline } from '../tenants/tenants.queries.ts';
-import { findFirstBenchmarkedCollector, listMetricRows, type MetricRow } from './benchmark-runs.queries.ts';
+import {
+  findFirstBenchmarkedCollector,
+  listLatestValidMedians,
+  listMetricRows,
+  type MetricRow,
+} from './benchmark-runs.queries.ts';
 import { emptyScores, type Medians, scoresOf } from './scores.ts';
 
 /**
@@ -23,9 +28,8 @@ export function latestMedians(rows: readonly MetricRow[]): Map<string, number> {
 }
 
 /** The baseline's figures: per metric, the median of its latest run in which that metric's benchmark was valid. */
-export async function baselineMedians(db: Db, tenantId: string, collectorId: string): Promise<Medians> {
-  return latestMedians(await listMetricRows(db, tenantId, { collectorIds: [collectorId], validOnly: true }));
-}
+export const baselineMedians = (db: Db, tenantId: string, collectorId: string): Promise<Medians> =>
+  listLatestValidMedians(db, tenantId, collectorId);
 
 /** The scores of each run against the baseline (resolved as above), computed now. */
 export async function scoresForRuns(db: Db, tenantId: string, runIds: readonly string[]): Promise<Map<string, Scores>> {
