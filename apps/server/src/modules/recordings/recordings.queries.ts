@@ -133,14 +133,6 @@ export async function updateRecording(db: Db, tenantId: string, id: string, valu
   return rows.length > 0;
 }
 
-export async function deleteRecording(db: Db, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(recordings)
-    .where(and(eq(recordings.tenantId, tenantId), eq(recordings.id, id)))
-    .returning({ id: recordings.id });
-  return rows.length > 0;
-}
-
 /** The load tests of a server stored inside [from, to], oldest first. */
 export function listLoadTestsInWindow(db: Db, tenantId: string, collectorId: string, from: Date, to: Date) {
   return db

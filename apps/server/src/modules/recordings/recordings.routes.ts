@@ -10,8 +10,9 @@ import type { App, Deps } from '../../app-types.ts';
 import { notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
 import { recordingDataRoutes } from './recording-data.routes.ts';
+import { deleteRecordingWithSeries } from './recording-series.ts';
 import { findRecording, listRecordings } from './recordings.queries.ts';
-import { createLiveRecording, patchRecording, removeRecording, toRecordingDto } from './recordings.service.ts';
+import { createLiveRecording, patchRecording, toRecordingDto } from './recordings.service.ts';
 
 const tags = ['recordings'];
 
@@ -117,15 +118,16 @@ export function recordingRoutes(app: App, deps: Deps): void {
       preValidation: guards.user('member'),
       schema: {
         summary: 'Delete a recording',
-        description: 'Removes the recording and its series (the samples of its window, with their rollups).',
+        description:
+          'Removes the recording and its series: the samples of its window that no other recording of the server ' +
+          'holds, with their 1m/1h buckets rebuilt. A kept live window only releases its samples to the live ' +
+          'retention.',
         tags,
         params: IdParams,
       },
     },
     async (request, reply) => {
-      const row = await findRecording(db, request.tenant.id, request.params.id);
-      if (!row) throw notFound();
-      await removeRecording(db, request.tenant.id, row);
+      if (!(await deleteRecordingWithSeries(db, request.tenant.id, request.params.id))) throw notFound();
       return reply.code(204).send();
     },
   );

@@ -5,7 +5,6 @@ import { findCollector } from '../collectors/collectors.queries.ts';
 import { summarizeWindow } from '../metrics/query/field-stats.queries.ts';
 import type { Range } from '../metrics/query/time-range.ts';
 import {
-  deleteRecording,
   findRecording,
   insertRecording,
   type RecordingValues,
@@ -107,10 +106,4 @@ export async function patchRecording(
   if (!(await updateRecording(db, tenantId, id, values))) return undefined;
   const row = await findRecording(db, tenantId, id);
   return row && toRecordingDto(row);
-}
-
-/** Deletes the recording with its series. */
-export async function removeRecording(db: Db, tenantId: string, row: RecordingView): Promise<void> {
-  // TODO(H1): deleteRecordingSeries(db, tenantId, row) from recording-series.ts, before the row goes.
-  await deleteRecording(db, tenantId, row.id);
 }

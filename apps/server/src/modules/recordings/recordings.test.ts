@@ -1,6 +1,7 @@
 import type { Recording } from '@xat/contracts';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant } from '../../../test/helpers.ts';
+import { createCollector, createTestTenant, getApp } from '../../../test/helpers.ts';
+import { summarizeWindow } from '../metrics/query/field-stats.queries.ts';
 import { DAY, daysAgo, hostSample, recordSeries, storeRecording, storeSamples } from './test-support.ts';
 
 interface RecordingPage {
@@ -211,25 +212,40 @@ describe('GET/PATCH/DELETE /api/v1/recordings/:id/', () => {
     expect(viewer.statusCode).toBe(403);
   });
 
-  it('deletes a recording with its series: 204, then 404', async () => {
+  it('deletes a recording with its series: 204, then 404; a kept live window releases its samples', async () => {
     const t = await createTestTenant();
     const { id } = await createCollector(t);
+    const { database } = await getApp();
     const t0 = daysAgo(90);
+    const samplesIn = (from: number, to: number) =>
+      summarizeWindow(database.db, t.id, id, { from, to }).then((w) => w.count);
     const recording = await recordSeries(t, id, t0, [{ cpu_busy: 1 }, { cpu_busy: 2 }, { cpu_busy: 3 }]);
-    const series = () =>
-      t.request({ method: 'GET', url: `/api/v1/collectors/${id}/metrics/?from=${t0}&to=${t0 + 60}&step=raw` });
-    expect(
-      (await t.request({ method: 'DELETE', url: `/api/v1/recordings/${recording.id}/`, auth: 'viewer' })).statusCode,
-    ).toBe(403);
-    const deleted = await t.request({ method: 'DELETE', url: `/api/v1/recordings/${recording.id}/`, auth: 'member' });
+    expect(await samplesIn(t0, t0 + 60)).toBe(3);
+    const remove = (recordingId: string, auth: 'viewer' | 'member' = 'member') =>
+      t.request({ method: 'DELETE', url: `/api/v1/recordings/${recordingId}/`, auth });
+    expect((await remove(recording.id, 'viewer')).statusCode).toBe(403);
+    expect(await samplesIn(t0, t0 + 60)).toBe(3);
+    const deleted = await remove(recording.id);
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
-    for (const path of ['', 'summary/', 'series/', 'export/'])
-      expect((await t.request({ method: 'GET', url: `/api/v1/recordings/${recording.id}/${path}` })).statusCode).toBe(
-        404,
-      );
-    expect((await t.request({ method: 'DELETE', url: `/api/v1/recordings/${recording.id}/` })).statusCode).toBe(404);
-    expect((await series()).statusCode).toBe(200);
+    expect(await samplesIn(t0, t0 + 60)).toBe(0);
+    for (const path of ['', 'summary/', 'series/', 'export/']) {
+      const res = await t.request({ method: 'GET', url: `/api/v1/recordings/${recording.id}/${path}` });
+      expect(res.statusCode, path).toBe(404);
+    }
+    expect((await remove(recording.id)).statusCode).toBe(404);
+
+    // A window of live data kept, then let go: its samples stay under the live retention.
+    const recent = daysAgo(1);
+    await storeSamples(t, id, [hostSample(recent, { cpu_busy: 4 }), hostSample(recent + 10, { cpu_busy: 5 })]);
+    const kept = await t.request({
+      method: 'POST',
+      url: '/api/v1/recordings/',
+      payload: { collector: id, name: 'kept', start: isoAt(recent), end: isoAt(recent + 10) },
+    });
+    expect(kept.statusCode, kept.body).toBe(201);
+    expect((await remove(kept.json<Recording>().id)).statusCode).toBe(204);
+    expect(await samplesIn(recent, recent + 10)).toBe(2);
   });
 
   it('answers 404 for another tenant’s recording on every route, and leaves it alone', async () => {
