@@ -1,11 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { parseCollection } from '@xat/procfs';
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, getApp, type TestTenant } from '../../../../test/helpers.ts';
+import { createCollector, createTestTenant, type TestTenant } from '../../../../test/helpers.ts';
 import { fileForm } from '../../../../test/multipart.ts';
-import { queryRows } from '../../../db/client.ts';
-import { agentRequest, fixture, hostSeries, keepSeriesForYears, referenceCsv } from './test-support.ts';
+import {
+  agentRequest,
+  cpuRows,
+  expectReferenceSeries,
+  fixture,
+  hostSeries,
+  keepSeriesForYears,
+} from './test-support.ts';
 
 const FIXTURES = ['sys-info-test', 'loadtest-cpuinfo'] as const;
 
@@ -19,22 +24,9 @@ const upload = (t: TestTenant, key: string, name: string, content: Buffer | stri
   });
 };
 
-async function cpuRows(tenantId: string, collectorId: string) {
-  const { database } = await getApp();
-  return queryRows<{ t: number; cpu: number; user: number; system: number; idle: number }>(
-    database.db,
-    sql`select extract(epoch from ts)::float8 as t, cpu, "user", "system", idle from metric_cpus
-        where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid order by ts, cpu`,
-  );
-}
-
 describe.each(FIXTURES)('the %s recording', (name) => {
   const collection = fixture(name, `${name}.json`);
   const rounds = [...new Set(parseCollection(collection.toString('utf8')).measurements.map((m) => m.timestamp))];
-  const stat = referenceCsv(name, 'proc/stat');
-  const meminfo = referenceCsv(name, 'proc/meminfo');
-  const disks = referenceCsv(name, 'proc/diskstats');
-  const nets = referenceCsv(name, 'proc/net/dev');
 
   it('uploaded as a file: kept as collected data, and its series equal pcprocess’s values', async () => {
     const t = await createTestTenant();
@@ -52,51 +44,7 @@ describe.each(FIXTURES)('the %s recording', (name) => {
       data_end: new Date((rounds.at(-1) ?? 0) * 1000).toISOString(),
     });
 
-    const series = await hostSeries(t.id, id);
-    expect(series.map((r) => r.t)).toEqual(rounds.slice(1));
-    // The reference's first row spans rounds 0→2 (REFERENCE 2.2); from the third round on both use one interval.
-    const compared = rounds.slice(3);
-    expect(compared.length).toBeGreaterThan(10);
-    const cpus = await cpuRows(t.id, id);
-    for (const ts of compared) {
-      const row = series.find((r) => r.t === ts);
-      const at = (rows: string[][], key?: string) => rows.filter((r) => r[0] === String(ts) && (!key || r[1] === key));
-      const total = at(stat, '-1')[0]?.map(Number) ?? [];
-      expect([row?.cpu_user, row?.cpu_nice, row?.cpu_system, row?.cpu_iowait, row?.cpu_steal, row?.cpu_idle]).toEqual(
-        total.slice(2, 8),
-      );
-      expect(row?.cpu_busy).toBe(100 - (total[7] ?? Number.NaN));
-      const mem = at(meminfo)[0]?.map(Number) ?? [];
-      expect([
-        row?.mem_free_kb,
-        row?.mem_available_kb,
-        row?.mem_used_kb,
-        row?.mem_used_pct,
-        row?.mem_buffers_kb,
-        row?.mem_cached_kb,
-        row?.mem_commit_kb,
-        row?.mem_commit_pct,
-        row?.mem_active_kb,
-        row?.mem_inactive_kb,
-        row?.mem_dirty_kb,
-      ]).toEqual(mem.slice(1, 12));
-      // Whole disks only (sda, sdb: not partitions or loop), physical interfaces only (eth0: not lo, docker0, veth*).
-      const whole = [...at(disks, 'sda'), ...at(disks, 'sdb')];
-      expect(row?.disk_read_iops).toBe(whole.reduce((s, r) => s + Number(r[3]), 0));
-      expect(row?.disk_write_iops).toBe(whole.reduce((s, r) => s + Number(r[4]), 0));
-      expect(row?.disk_write_bps).toBe(whole.reduce((s, r) => s + Number(r[7]) * 512, 0));
-      const eth0 = at(nets, 'eth0')[0] ?? [];
-      expect([row?.net_rx_pps, row?.net_tx_pps, row?.net_rx_bps, row?.net_tx_bps]).toEqual([
-        Number(eth0[2]),
-        Number(eth0[3]),
-        Number(eth0[4]) * 1024,
-        Number(eth0[5]) * 1024,
-      ]);
-      for (const ref of at(stat).filter((r) => r[1] !== '-1')) {
-        const cpu = cpus.find((c) => c.t === ts && c.cpu === Number(ref[1]));
-        expect([cpu?.user, cpu?.system, cpu?.idle]).toEqual([Number(ref[2]), Number(ref[4]), Number(ref[7])]);
-      }
-    }
+    await expectReferenceSeries(name, t.id, id);
   });
 
   it('replayed round by round through /v1/trickle gives the same series as the upload; gzip gives it too', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HOST_FIELDS, type MetricSample } from '@xat/contracts';
+import { parseCollection } from '@xat/procfs';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
@@ -94,3 +95,76 @@ export const referenceCsv = (name: string, path: string) =>
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split(','));
+
+/** The rounds' timestamps of a fixture recording, oldest first. */
+export const fixtureRounds = (name: string) => [
+  ...new Set(parseCollection(fixture(name, `${name}.json`).toString('utf8')).measurements.map((m) => m.timestamp)),
+];
+
+/** The collector's stored per-CPU rows, oldest first. */
+export async function cpuRows(tenantId: string, collectorId: string) {
+  const { database } = await getApp();
+  return queryRows<{ t: number; cpu: number; user: number; system: number; idle: number }>(
+    database.db,
+    sql`select extract(epoch from ts)::float8 as t, cpu, "user", "system", idle from metric_cpus
+        where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid order by ts, cpu`,
+  );
+}
+
+/**
+ * The collector's series hold the fixture recording `name` with its own timestamps: one sample per round after the
+ * first, each equal to the reference pcprocess's output (fixtures/pcc/<name>/csv) on every interval both compute
+ * alike — host CPU, memory, whole-disk and physical-interface sums, and each CPU.
+ */
+export async function expectReferenceSeries(name: string, tenantId: string, collectorId: string): Promise<void> {
+  const rounds = fixtureRounds(name);
+  const stat = referenceCsv(name, 'proc/stat');
+  const meminfo = referenceCsv(name, 'proc/meminfo');
+  const disks = referenceCsv(name, 'proc/diskstats');
+  const nets = referenceCsv(name, 'proc/net/dev');
+  const series = await hostSeries(tenantId, collectorId);
+  expect(series.map((r) => r.t)).toEqual(rounds.slice(1));
+  // The reference's first row spans rounds 0→2 (REFERENCE 2.2); from the third round on both use one interval.
+  const compared = rounds.slice(3);
+  expect(compared.length).toBeGreaterThan(10);
+  const cpus = await cpuRows(tenantId, collectorId);
+  for (const ts of compared) {
+    const row = series.find((r) => r.t === ts);
+    const at = (rows: string[][], key?: string) => rows.filter((r) => r[0] === String(ts) && (!key || r[1] === key));
+    const total = at(stat, '-1')[0]?.map(Number) ?? [];
+    expect([row?.cpu_user, row?.cpu_nice, row?.cpu_system, row?.cpu_iowait, row?.cpu_steal, row?.cpu_idle]).toEqual(
+      total.slice(2, 8),
+    );
+    expect(row?.cpu_busy).toBe(100 - (total[7] ?? Number.NaN));
+    const mem = at(meminfo)[0]?.map(Number) ?? [];
+    expect([
+      row?.mem_free_kb,
+      row?.mem_available_kb,
+      row?.mem_used_kb,
+      row?.mem_used_pct,
+      row?.mem_buffers_kb,
+      row?.mem_cached_kb,
+      row?.mem_commit_kb,
+      row?.mem_commit_pct,
+      row?.mem_active_kb,
+      row?.mem_inactive_kb,
+      row?.mem_dirty_kb,
+    ]).toEqual(mem.slice(1, 12));
+    // Whole disks only (sda, sdb: not partitions or loop), physical interfaces only (eth0: not lo, docker0, veth*).
+    const whole = [...at(disks, 'sda'), ...at(disks, 'sdb')];
+    expect(row?.disk_read_iops).toBe(whole.reduce((s, r) => s + Number(r[3]), 0));
+    expect(row?.disk_write_iops).toBe(whole.reduce((s, r) => s + Number(r[4]), 0));
+    expect(row?.disk_write_bps).toBe(whole.reduce((s, r) => s + Number(r[7]) * 512, 0));
+    const eth0 = at(nets, 'eth0')[0] ?? [];
+    expect([row?.net_rx_pps, row?.net_tx_pps, row?.net_rx_bps, row?.net_tx_bps]).toEqual([
+      Number(eth0[2]),
+      Number(eth0[3]),
+      Number(eth0[4]) * 1024,
+      Number(eth0[5]) * 1024,
+    ]);
+    for (const ref of at(stat).filter((r) => r[1] !== '-1')) {
+      const cpu = cpus.find((c) => c.t === ts && c.cpu === Number(ref[1]));
+      expect([cpu?.user, cpu?.system, cpu?.idle]).toEqual([Number(ref[2]), Number(ref[4]), Number(ref[7])]);
+    }
+  }
+}
