@@ -20,10 +20,11 @@ export class JobWaiters {
   /** Waits up to `ms` for a wake-up of this collector; `signal` (the client went away) ends it early. */
   wait(tenantId: string, collectorId: string, ms: number, signal?: AbortSignal): Promise<WaitEnd> {
     if (this.closed) return Promise.resolve('closed');
-    let tenant = this.byTenant.get(tenantId);
-    const previous = tenant?.get(collectorId);
-    if (!previous && tenant && tenant.size >= this.maxPerTenant) return Promise.resolve('full');
+    const previous = this.byTenant.get(tenantId)?.get(collectorId);
+    if (!previous && this.count(tenantId) >= this.maxPerTenant) return Promise.resolve('full');
+    // Ending it may drop the tenant's map (its last waiter): looked up again after.
     previous?.end('replaced');
+    let tenant = this.byTenant.get(tenantId);
     if (!tenant) {
       tenant = new Map();
       this.byTenant.set(tenantId, tenant);
