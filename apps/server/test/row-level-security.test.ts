@@ -32,6 +32,11 @@ const TENANT_TABLES = [
   'metric_fs',
   'metric_rollup_1m',
   'metric_rollup_1h',
+  'recordings',
+  'jobs',
+  'benchmark_runs',
+  'benchmark_profiles',
+  'benchmark_schedules',
 ];
 
 type Row = Record<string, unknown>;
