@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadTest, MetricSeries, MetricsBatch, Recording, RecordingSummary } from '@xat/contracts';
+import type { Collector, LoadTest, MetricSeries, MetricsBatch, Recording, RecordingSummary } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatKb } from '../src/lib/format.ts';
 import { daySamples } from './day-samples.ts';
-import { call, ensureBuilt, launchBrowser, pageOverflow, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, launchBrowser, pageOverflow, ROOT, startXat, type XatServer } from './harness.ts';
 import { type SeededRecording, seedRecordings } from './seed.ts';
 
 // Recordings in the built dashboard, served by the real server, in Debian's Chromium: two real Azure collections from
@@ -336,5 +336,45 @@ describe('recordings in Chromium', () => {
     // Its page now says so in words.
     await page.goto(`${server.origin}/recordings/${r.id}`);
     await page.getByText('This recording could not be loaded.').waitFor();
+  });
+  it('shows a replayed trickle session as active until someone completes it', async () => {
+    const created = await call<Collector & { api_key: string }>(server, 'POST', '/api/v1/collectors/', {
+      token,
+      body: { name: 'azure-trickle-03', vm_brand: 'azure' },
+    });
+    expect(created.status, created.text).toBe(201);
+    // The original pcc's rounds of January, each sent as it sends them, with their own timestamps.
+    const lines = readFileSync(join(ROOT, 'fixtures/pcc/loadtest-cpuinfo/loadtest-cpuinfo.json'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { timestamp: number; subsystem: string; measurement: string });
+    const rounds = new Map<number, typeof lines>();
+    for (const m of lines) rounds.set(m.timestamp, [...(rounds.get(m.timestamp) ?? []), m]);
+    for (const measurements of rounds.values()) {
+      const sent = await call(server, 'POST', '/v1/trickle', {
+        apiKey: created.body.api_key,
+        body: { identifier: 'loadtest-cpuinfo', measurements },
+      });
+      expect(sent.status, sent.text).toBe(200);
+    }
+    await page.goto(`${server.origin}/recordings?source=trickle`);
+    const session = page.getByRole('row').filter({ hasText: 'azure-trickle-03' });
+    await session.waitFor();
+    expect(await session.textContent()).toContain('Trickle session');
+    expect(await session.textContent()).toMatch(/^.*2026-01-09 18:1\d to 18:1\d/);
+    await session.getByText('active', { exact: true }).waitFor();
+    await session.getByRole('link').first().click();
+    await page.getByRole('button', { name: 'Complete session' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Complete session' }).count()).toBe(0);
+    const facts = page.getByRole('region', { name: 'Recording' });
+    expect(await facts.textContent()).toContain('Trickle session');
+    expect(await facts.getByText('active', { exact: true }).count()).toBe(0);
+    const list = await call<{ results: Recording[] }>(
+      server,
+      'GET',
+      `/api/v1/recordings/?collector_id=${created.body.id}`,
+      { token },
+    );
+    expect(list.body.results.map((r) => [r.source, r.status])).toEqual([['trickle', 'completed']]);
   });
 });
