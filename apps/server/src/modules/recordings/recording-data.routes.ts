@@ -16,6 +16,7 @@ import { processCollection } from '@xat/procfs';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
+import { findSampleInterval } from '../metrics/query/field-stats.queries.ts';
 import { csvChunks, exportFileName, readRawRounds, toNdjson, zipStream } from '../metrics/query/metrics-export.ts';
 import { DEVICE_GROUPS } from '../metrics/query/metrics-query.queries.ts';
 import { readDeviceSeries, readHostSeries } from '../metrics/query/metrics-query.service.ts';
@@ -48,6 +49,17 @@ export function recordingDataRoutes(app: App, { db, config, guards }: Deps): voi
     const row = await findRecording(db, tenantId, id);
     if (!row) throw notFound();
     return row;
+  };
+
+  /**
+   * The raw rounds behind the recording's samples: from the round its first sample is measured from (a sample is the
+   * interval ending at its time) to its last; so the export of a whole upload is pcprocess's output on that file.
+   */
+  const roundsRange = async (tenantId: string, row: RecordingView) => {
+    const range = windowOrEmpty(row);
+    const first = row.startedAt && (await findSampleInterval(db, tenantId, row.collectorId, row.startedAt));
+    if (!row.startedAt || !first) return range;
+    return { from: Math.min(range.from, Math.round(row.startedAt.getTime() / 1000 - first)), to: range.to };
   };
 
   // Before `/:id/`, so "compare" is never read as an id.
@@ -179,7 +191,9 @@ export function recordingDataRoutes(app: App, { db, config, guards }: Deps): voi
       const attachment = (extension: string) => `attachment; filename="${exportFileName(row.name, range, extension)}"`;
       const format = query.format ?? 'csv';
       if (format === 'pcprocess') {
-        const rounds = windowOf(row) ? await readRawRounds(db, config.dataDir, tenantId, row.collectorId, range) : [];
+        const rounds = row.startedAt
+          ? await readRawRounds(db, config.dataDir, tenantId, row.collectorId, await roundsRange(tenantId, row))
+          : [];
         const files = rounds.length ? processCollection(toNdjson(rounds)) : new Map<string, string>();
         if (files.size === 0) throw notFound(NO_RAW);
         return reply

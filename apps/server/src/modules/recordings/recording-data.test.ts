@@ -4,6 +4,7 @@ import {
   type MetricSample,
   type MetricSeries,
   RECORDING_STAT_FIELDS,
+  type Recording,
   type RecordingSummary,
 } from '@xat/contracts';
 import { strFromU8, unzipSync } from 'fflate';
@@ -220,7 +221,7 @@ describe('GET /api/v1/recordings/:id/export/', () => {
     expect(none.statusCode).toBe(404);
   });
 
-  it('pcprocess: a zip equal to the reference’s processed files for an uploaded January collection', async () => {
+  it('an uploaded January collection: series equal to pcprocess’s values, pcprocess export equal to its files', async () => {
     const t = await createTestTenant();
     const { id } = await createCollector(t);
     const content = readFileSync(fixturePath('pcc', 'sys-info-test', 'sys-info-test.json'));
@@ -232,8 +233,14 @@ describe('GET /api/v1/recordings/:id/export/', () => {
       headers: form.headers,
     });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
-    const [from, to] = [1767977160, 1767977245]; // the collection's first and last round (January 2026)
-    const recording = await storeRecording(t, id, { name: 'sys-info-test', startedAt: at(from), endedAt: at(to) });
+    // The upload is a recording of its own timestamps: from the collection's second round (its first interval) to
+    // its last, January 2026.
+    const recordingId = uploaded.json<{ recording_id: string | null }>().recording_id;
+    const found = await t.request({ method: 'GET', url: `/api/v1/recordings/${recordingId}/` });
+    expect(found.statusCode, found.body).toBe(200);
+    const recording = found.json<Recording>();
+    expect(recording).toMatchObject({ collector: id, source: 'upload', ended_at: at(1767977245).toISOString() });
+    expect(recording.sample_count).toBeGreaterThan(0);
     const res = await t.request({ method: 'GET', url: `/api/v1/recordings/${recording.id}/export/?format=pcprocess` });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
@@ -244,6 +251,23 @@ describe('GET /api/v1/recordings/:id/export/', () => {
       expect(sortLines(files[path] ?? ''), path).toBe(
         sortLines(readFileSync(fixturePath('pcc', 'sys-info-test', 'csv', path), 'utf8')),
       );
+
+    // Its series, read months later, are pcprocess's values (the all-CPU rows of proc/stat): one sample per round
+    // after the first; the reference's first row spans rounds 0→2 (REFERENCE 2.2), so from the third round on.
+    const reference = readFileSync(fixturePath('pcc', 'sys-info-test', 'csv', 'proc', 'stat'), 'utf8')
+      .split('\n')
+      .map((line) => line.split(',').map(Number))
+      .filter((row) => row[1] === -1);
+    const series = (
+      await t.request({ method: 'GET', url: `/api/v1/recordings/${recording.id}/series/?step=raw` })
+    ).json<MetricSeries>();
+    expect(series.timestamps).toHaveLength(recording.sample_count);
+    expect(series.timestamps.slice(1)).toEqual(reference.map((row) => row[0]));
+    const columns = { cpu_user: 2, cpu_nice: 3, cpu_system: 4, cpu_iowait: 5, cpu_steal: 6, cpu_idle: 7 } as const;
+    for (const [field, column] of Object.entries(columns))
+      reference.slice(1).forEach((row, i) => {
+        expect(series.series[field]?.[i + 2], `${field} at ${row[0]}`).toBeCloseTo(row[column] ?? Number.NaN, 9);
+      });
   });
 });
 

@@ -71,3 +71,19 @@ export async function summarizeWindow(
   );
   return { count: Number(row?.n ?? 0), first: num(row?.first), last: num(row?.last), intervalSeconds: num(row?.i) };
 }
+
+/** The interval_seconds of a collector's sample at `at` exactly (the time since the round before it); null if none. */
+export async function findSampleInterval(
+  db: Db,
+  tenantId: string,
+  collectorId: string,
+  at: Date,
+): Promise<number | null> {
+  const [row] = await queryRows<{ i: number | null }>(
+    db,
+    sql`select interval_seconds as i from metric_samples
+        where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid and ts = ${at.toISOString()}::timestamptz
+        limit 1`,
+  );
+  return num(row?.i);
+}
