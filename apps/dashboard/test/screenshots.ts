@@ -1,12 +1,14 @@
 /**
  * `npm run screenshots`: the README's pictures, from the built dashboard served by a real `xat serve` with the
  * browser tests' seed, in Debian's Chromium. Writes docs/servers.png, docs/server-detail.png, docs/compare.png,
- * docs/load-test.png, docs/recordings.png (a recording's page) and docs/recordings-compare.png; the tests themselves
+ * docs/load-test.png, docs/recordings.png (a recording's page), docs/recordings-compare.png, docs/benchmark-compare.png
+ * (Compare's Benchmarks view) and docs/jobs.png (a benchmark job group in progress); the tests themselves
  * write nothing into the repository. Names given (`npm run screenshots -- recordings.png`) write only those.
  */
 import { join } from 'node:path';
 import { ensureBuilt, launchBrowser, ROOT, startXat } from './harness.ts';
 import { seed, seedRecordings } from './seed.ts';
+import { seedBenchmarkRuns, seedJobGroup } from './seed-benchmarks.ts';
 
 const DOCS = join(ROOT, 'docs');
 const ONLY = process.argv.slice(2);
@@ -68,6 +70,29 @@ async function main(): Promise<void> {
     await page.goto(`${server.origin}/recordings/compare?ids=${ids}`);
     await page.getByRole('img', { name: /^CPU busy since each start chart/ }).waitFor();
     await shoot('recordings-compare.png', true);
+
+    // Benchmark runs and a job group are seeded last, so the pictures above stay as they were.
+    await seedBenchmarkRuns(server, data.azure, data.oci);
+    const group = await seedJobGroup(server, data.token, data.azure, data.oci);
+    await page.goto(`${server.origin}/benchmarks/jobs?group=${group}`);
+    await page.getByRole('table', { name: 'Benchmark jobs' }).getByText('Single-core score').waitFor();
+    await shoot('jobs.png', false);
+
+    await page.setViewportSize({ width: 1440, height: 1500 });
+    await page.goto(`${server.origin}/compare?ids=${data.oci.collector.id},${data.azure.collector.id}&view=benchmarks`);
+    await page.getByRole('img', { name: /^Core scaling:/ }).waitFor();
+    await page.getByRole('region', { name: 'Benchmark metrics' }).waitFor();
+    if (ONLY.length === 0 || ONLY.includes('benchmark-compare.png')) {
+      // From the view's switch down: the scores, the core-scaling curves and the first metrics.
+      await page.getByRole('group', { name: 'Compare by' }).evaluate((el) => {
+        el.scrollIntoView();
+        window.scrollBy(0, -72); // below the sticky bar
+      });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(DOCS, 'benchmark-compare.png') });
+      console.log('wrote docs/benchmark-compare.png');
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   } finally {
     await browser.close();
     await server.stop();
