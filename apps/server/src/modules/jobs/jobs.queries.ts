@@ -74,8 +74,13 @@ export async function findCollectorJob(db: Db, tenantId: string, collectorId: st
   return rows[0];
 }
 
-/** The collectors among these that have a queued or running job. */
-export async function collectorsWithUnfinishedJobs(db: Db, tenantId: string, collectorIds: readonly string[]) {
+/** The collectors among these that have a queued or running job of this profile. */
+export async function collectorsWithUnfinishedJobs(
+  db: Db,
+  tenantId: string,
+  collectorIds: readonly string[],
+  profile: string,
+) {
   if (collectorIds.length === 0) return new Set<string>();
   const rows = await db
     .selectDistinct({ id: jobs.collectorId })
@@ -83,6 +88,7 @@ export async function collectorsWithUnfinishedJobs(db: Db, tenantId: string, col
     .where(
       and(
         eq(jobs.tenantId, tenantId),
+        eq(jobs.profile, profile),
         inArray(jobs.status, [...UNFINISHED]),
         sql`${jobs.collectorId} = any(${sql.param([...collectorIds])}::uuid[])`,
       ),

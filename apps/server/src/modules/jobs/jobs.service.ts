@@ -112,7 +112,8 @@ export async function createJobs(db: Db, tenantId: string, input: CreateJobsInpu
       notBefore: new Date(now.getTime() + k * stagger * 1000),
       timeoutSeconds: timeoutSecondsFor(shape, collector?.vcpus ?? null),
       createdBy: input.createdBy,
-      createdAt: now,
+      // A millisecond apart: a group lists in the order its servers were given.
+      createdAt: new Date(now.getTime() + k),
     };
   });
   return insertJobs(db, tenantId, values).catch((err) => {

@@ -23,8 +23,8 @@ export interface ScheduledJobs {
 
 /**
  * Starts the due schedules' jobs, across tenants (the caller runs it as the owner): each due, enabled schedule gets
- * one job group — its server, or every server whose agent runs jobs — leaving out servers with a job still queued or
- * running, and moves to its next time. Rows are taken `for update skip locked`, so processes running this at once
+ * one job group — its server, or every server whose agent runs jobs — leaving out servers with a job of that profile
+ * still queued or running (a schedule never piles up on itself), and moves to its next time. Rows are taken `for update skip locked`, so processes running this at once
  * share the due schedules instead of starting them twice.
  */
 export async function runDueSchedulesForAllTenants(db: Db, now: Date, limit = 100): Promise<ScheduledJobs[]> {
@@ -44,12 +44,14 @@ export async function runDueSchedulesForAllTenants(db: Db, now: Date, limit = 10
         .set({ nextRunAt: nextRunAfter(schedule.nextRunAt, schedule.everyHours, now) })
         .where(and(eq(benchmarkSchedules.tenantId, tenantId), eq(benchmarkSchedules.id, schedule.id)));
       const candidates = schedule.collectorId ? [schedule.collectorId] : await listJobCollectors(tx, tenantId);
-      const busy = await collectorsWithUnfinishedJobs(tx, tenantId, candidates);
+      const busy = await collectorsWithUnfinishedJobs(tx, tenantId, candidates, schedule.profile);
       const ids = candidates.filter((id) => !busy.has(id));
       const entry: ScheduledJobs = { tenantId, scheduleId: schedule.id, jobs: [] };
       out.push(entry);
       if (ids.length === 0) {
-        entry.skipped = candidates.length ? 'every server still has a job queued or running' : 'no server runs jobs';
+        entry.skipped = candidates.length
+          ? 'every server still has a job of this profile queued or running'
+          : 'no server runs jobs';
         continue;
       }
       try {

@@ -97,7 +97,7 @@ export function scheduleRoutes(app: App, { db, guards }: Deps, now: () => Date):
       schema: {
         summary: 'Add a benchmark schedule',
         description:
-          'Runs a profile every `every_hours` on one server (`collector`) or, without one, on every server whose agent runs jobs; first at `next_run_at` (default: now). A server with a job still queued or running is left out of that round.',
+          'Runs a profile every `every_hours` on one server (`collector`) or, without one, on every server whose agent runs jobs; first at `next_run_at` (default: now). A server with a job of that profile still queued or running is left out of that round.',
         tags,
         body: ScheduleCreateSchema,
         response: { 201: ScheduleSchema },

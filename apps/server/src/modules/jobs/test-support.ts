@@ -44,6 +44,7 @@ export interface JobBody {
   error: string | null;
   not_before: string;
   result_id: string | null;
+  timeout_seconds: number;
   progress: { step: number; steps: number; elapsed_seconds: number; message: string } | null;
   [key: string]: unknown;
 }
