@@ -1,17 +1,18 @@
 /**
- * The memory benchmark against a C reference loop compiled here with gcc: the same buffer size, the same three
+ * The memory benchmark against a C reference loop (bench/native/membw.c) compiled here with gcc: the same buffer size, the same three
  * operations counted the same way (read: 32-bit words summed in four accumulators; write: a store loop; copy: memcpy
  * of one half onto the other, bytes read plus written). Ours must land within 0.2× – 3× of C on this machine; the
  * ratios are printed. The machine is shared with other tests: the C loop runs before and after ours, its mean is the
  * reference.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectCpuLimits } from '../cpus/effective-cpus.ts';
 import { rootReader } from '../specs/read.ts';
+import { repoPath } from '../testing/paths.ts';
 import { memoryBufferBytes } from './memory.ts';
 import { runSuite } from './suite.ts';
 
@@ -20,37 +21,9 @@ const work = mkdtempSync(join(tmpdir(), 'pcc-bench-memory-'));
 process.env.TMPDIR = work;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const C_SOURCE = `
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
-int main(int argc, char **argv) {
-  size_t bytes = (size_t)atoll(argv[1]); double secs = atof(argv[2]);
-  int32_t *a = aligned_alloc(4096, bytes); memset(a, 1, bytes);
-  size_t n = bytes / 4; volatile int32_t sink = 0; double t0, t; long passes;
-  t0 = now(); passes = 0;
-  do { int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-       for (size_t i = 0; i < n; i += 4) { s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3]; }
-       sink += s0 + s1 + s2 + s3; passes++; t = now(); } while (t - t0 < secs);
-  printf("read %f\\n", passes * (double)bytes / (t - t0) / 1e9);
-  t0 = now(); passes = 0;
-  do { for (size_t i = 0; i < n; i++) a[i] = (int32_t)passes; passes++; t = now(); } while (t - t0 < secs);
-  printf("write %f\\n", passes * (double)bytes / (t - t0) / 1e9);
-  t0 = now(); passes = 0;
-  do { memcpy((char *)a + bytes / 2, a, bytes / 2); passes++; t = now(); } while (t - t0 < secs);
-  printf("copy %f\\n", passes * (double)bytes / (t - t0) / 1e9);
-  return sink == 42;
-}
-`;
-
 function cReference(bytes: number): Record<string, number> {
-  const source = join(work, 'mem.c');
-  const binary = join(work, 'mem');
-  writeFileSync(source, C_SOURCE);
-  execFileSync('gcc', ['-O2', '-o', binary, source]);
+  const binary = join(work, 'membw');
+  execFileSync('gcc', ['-O3', '-o', binary, repoPath('bench', 'native', 'membw.c')]);
   const runs = [0, 1].map(() => execFileSync(binary, [String(bytes), '1'], { encoding: 'utf8' }));
   const out: Record<string, number> = {};
   for (const text of runs)
