@@ -6,10 +6,19 @@ import { createCollector, createTestTenant, getApp, type TestTenant } from '../.
 import { fileForm } from '../../../../test/multipart.ts';
 import { acrossTenants } from '../../../db/access-scope.ts';
 import { queryRows } from '../../../db/client.ts';
+import { ingestSamples } from '../storage/ingest-queue.ts';
 import { maintainPartitions } from '../storage/maintenance.ts';
 import { longestRetention } from '../storage/partitions.ts';
 import { RECORDINGS_ONLY } from '../storage/raw-expiry.ts';
-import { agentRequest, expectReferenceSeries, fixture, fixtureRounds, hostSeries } from './test-support.ts';
+import {
+  agentRequest,
+  expectReferenceSeries,
+  fixture,
+  fixtureRounds,
+  hostSeries,
+  rawRound,
+  sampleAt,
+} from './test-support.ts';
 
 // The done-when of recordings of any age: the January 2026 Azure recordings, uploaded as files and replayed round by
 // round through /v1/trickle with their OWN timestamps, by a tenant with the default raw retention (7 days), give
@@ -253,5 +262,54 @@ describe('people’s upload of a collection', () => {
     // Deleting the file keeps the recording (its series are what it is kept for), without its file.
     expect((await t.request({ method: 'DELETE', url: `/api/v1/data/${res.json().id}/` })).statusCode).toBe(204);
     expect(await recordingsOf(t.id, id)).toMatchObject([{ id: res.json().recording_id, data_id: null }]);
+  });
+});
+
+/** A small collection of rounds every 10 s from `from`, as a pcc writes it. */
+const collection = (from: number, rounds: number) =>
+  Array.from({ length: rounds }, (_, i) => rawRound(from, from + i * 10, i * 100))
+    .flat()
+    .map((m) => JSON.stringify(m))
+    .join('\n');
+
+describe('recordings retention', () => {
+  it('deletes recordings that ended longer ago than the tenant’s setting, with their series; none by default', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const limited = await createTestTenant();
+    const patch = await limited.request({
+      method: 'PATCH',
+      url: '/api/v1/tenant/',
+      payload: { recordings_retention_days: 30 },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const keeping = await createTestTenant();
+    const a = await createCollector(limited);
+    const b = await createCollector(keeping);
+    for (const [t, c] of [
+      [limited, a],
+      [keeping, b],
+    ] as const) {
+      for (const from of [now - 40 * DAY, now - 10 * DAY]) {
+        const res = await upload(t, c.api_key, 'c.json', collection(from, 4));
+        expect(res.statusCode, res.body).toBe(201);
+        expect(res.json().metrics_count).toBe(3);
+      }
+    }
+    // A live row of the limited tenant, 40 days old and in no recording (only a test can put one there).
+    const { database } = await getApp();
+    await ingestSamples(database.db, limited.id, a.id, [sampleAt(now - 40 * DAY + 3600)]);
+
+    const done = await acrossTenants(() =>
+      maintainPartitions(database.db, now, {
+        tenants: [limited.id, keeping.id],
+        retention: { raw: 7, '1m': 90, '1h': 730 },
+      }),
+    );
+    expect(done.recordingsDeleted).toBe(1);
+    expect((await recordingsOf(limited.id, a.id)).map((r) => r.s)).toEqual([now - 10 * DAY + 10]);
+    expect((await recordingsOf(keeping.id, b.id)).map((r) => r.s)).toEqual([now - 40 * DAY + 10, now - 10 * DAY + 10]);
+    // The deleted recording's series went with it, and so did the stray live row past the raw retention.
+    expect((await hostSeries(limited.id, a.id)).map((r) => r.t)).toEqual([10, 20, 30].map((s) => now - 10 * DAY + s));
+    expect(await hostSeries(keeping.id, b.id)).toHaveLength(6);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HOST_FIELDS, type MetricSample } from '@xat/contracts';
+import { HOST_FIELDS } from '@xat/contracts';
 import { parseCollection } from '@xat/procfs';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
@@ -9,6 +9,8 @@ import type { App } from '../../../app-types.ts';
 import { queryRows } from '../../../db/client.ts';
 
 // Test support for the ingest tests (not a test file itself).
+
+export { countRows, sampleAt } from '../storage/test-support.ts';
 
 /** The shared test app (it serves /v1/trickle like every other route). */
 export async function ingestApp(): Promise<App> {
@@ -50,32 +52,7 @@ export async function hostSeries(tenantId: string, collectorId: string): Promise
   );
 }
 
-export async function countRows(table: string, tenantId: string, collectorId: string): Promise<number> {
-  const { database } = await getApp();
-  const rows = await queryRows<{ n: number }>(
-    database.db,
-    sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${tenantId}::uuid and collector_id = ${collectorId}::uuid`,
-  );
-  return rows[0]?.n ?? 0;
-}
-
 export const fixture = (...path: string[]) => readFileSync(fixturePath('pcc', ...path));
-
-/** A made-up interval sample, `secondsAgo` before now. */
-export function sampleAt(timestamp: number, busy = 25): MetricSample {
-  return {
-    timestamp,
-    interval_seconds: 10,
-    host: { cpu_busy: busy, cpu_idle: 100 - busy, mem_used_kb: 1_000_000 },
-    cpus: [
-      { cpu: 0, busy },
-      { cpu: 1, busy: busy / 2 },
-    ],
-    disks: [{ name: 'sda', read_bps: 4096, write_bps: 8192 }],
-    interfaces: [{ name: 'eth0', rx_bps: 1000, tx_bps: 2000 }],
-    filesystems: [{ mount_point: '/', size_bytes: 1e10, used_pct: 40 }],
-  };
-}
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 

@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, getApp, type TestTenant } from '../../../../test/helpers.ts';
+import { createCollector, createTestTenant, getApp } from '../../../../test/helpers.ts';
 import { acrossTenants } from '../../../db/access-scope.ts';
 import { queryRows } from '../../../db/client.ts';
-import { agentRequest, countRows, hostSeries, rawRound, sampleAt } from '../ingest/test-support.ts';
 import { ingestSamples } from './ingest-queue.ts';
-import { maintainPartitions } from './maintenance.ts';
 import { dropPartitions, listPartitions } from './partitions.ts';
 import { expiredRawDays, expireRawDays, RECORDINGS_ONLY } from './raw-expiry.ts';
+import { countRows, hostTimes, sampleAt } from './test-support.ts';
 
 const DAY = 86_400;
 const RAW = ['metric_cpus', 'metric_disks', 'metric_net', 'metric_fs', 'metric_samples'] as const;
@@ -65,9 +64,7 @@ describe('an expired raw day', () => {
 
       const first = await acrossTenants(() => expireRawDays(database, days));
       expect(first).toEqual({ dropped: [], trimmed: names });
-      expect((await hostSeries(t.id, kept.id)).map((r) => r.t)).toEqual(
-        Array.from({ length: 11 }, (_, i) => day + 600 + i * 60),
-      );
+      expect(await hostTimes(t.id, kept.id)).toEqual(Array.from({ length: 11 }, (_, i) => day + 600 + i * 60));
       expect(await countRows('metric_cpus', t.id, kept.id)).toBe(22);
       for (const table of ['metric_samples', 'metric_cpus', 'metric_fs']) {
         expect(await countRows(table, t.id, bare.id)).toBe(0);
@@ -88,75 +85,5 @@ describe('an expired raw day', () => {
     } finally {
       await acrossTenants(() => dropPartitions(database, names));
     }
-  });
-});
-
-const upload = (t: TestTenant, key: string, content: string) => {
-  const boundary = 'xatboundary';
-  const payload =
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="c.json"\r\n` +
-    `Content-Type: application/json\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-  return agentRequest(t, key, {
-    method: 'POST',
-    url: '/api/v1/metrics/',
-    payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  });
-};
-
-/** A small collection of rounds every 10 s from `from`, as a pcc writes it. */
-const collection = (from: number, rounds: number) =>
-  Array.from({ length: rounds }, (_, i) => rawRound(from, from + i * 10, i * 100))
-    .flat()
-    .map((m) => JSON.stringify(m))
-    .join('\n');
-
-describe('recordings retention', () => {
-  it('deletes recordings that ended longer ago than the tenant’s setting, with their series; none by default', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const limited = await createTestTenant();
-    const patch = await limited.request({
-      method: 'PATCH',
-      url: '/api/v1/tenant/',
-      payload: { recordings_retention_days: 30 },
-    });
-    expect(patch.statusCode, patch.body).toBe(200);
-    const keeping = await createTestTenant();
-    const a = await createCollector(limited);
-    const b = await createCollector(keeping);
-    for (const [t, c] of [
-      [limited, a],
-      [keeping, b],
-    ] as const) {
-      for (const from of [now - 40 * DAY, now - 10 * DAY]) {
-        const res = await upload(t, c.api_key, collection(from, 4));
-        expect(res.statusCode, res.body).toBe(201);
-        expect(res.json().metrics_count).toBe(3);
-      }
-    }
-    // Live rows of the limited tenant, 40 days old and in no recording (only a test can put them there).
-    await store(limited.id, a.id, now - 40 * DAY + 3600, now - 40 * DAY + 3600);
-
-    const database = await db();
-    const done = await acrossTenants(() =>
-      maintainPartitions(database, now, {
-        tenants: [limited.id, keeping.id],
-        retention: { raw: 7, '1m': 90, '1h': 730 },
-      }),
-    );
-    expect(done.recordingsDeleted).toBe(1);
-    const recordings = await queryRows<{ t: string; s: number }>(
-      database,
-      sql`select tenant_id::text as t, extract(epoch from started_at)::float8 as s from recordings
-          where tenant_id in (${limited.id}::uuid, ${keeping.id}::uuid) order by tenant_id, started_at`,
-    );
-    expect(recordings.filter((r) => r.t === limited.id).map((r) => r.s)).toEqual([now - 10 * DAY + 10]);
-    expect(recordings.filter((r) => r.t === keeping.id).map((r) => r.s)).toEqual([
-      now - 40 * DAY + 10,
-      now - 10 * DAY + 10,
-    ]);
-    // The deleted recording's series went with it, and so did the stray live row past the raw retention.
-    expect((await hostSeries(limited.id, a.id)).map((r) => r.t)).toEqual([10, 20, 30].map((s) => now - 10 * DAY + s));
-    expect(await hostSeries(keeping.id, b.id)).toHaveLength(6);
   });
 });

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, getApp } from '../../../../test/helpers.ts';
 import { withTenant } from '../../../db/access-scope.ts';
 import { queryRows } from '../../../db/client.ts';
-import { countRows, sampleAt } from '../ingest/test-support.ts';
 import { ingestSamples } from './ingest-queue.ts';
 import { deleteRecordingSeries, deleteRecordingWithSeries } from './recording-series.ts';
+import { countRows, sampleAt } from './test-support.ts';
 
 const T = Date.UTC(2026, 0, 10) / 1000; // an old day, as recordings have
 const DAY = 86_400;
