@@ -13,15 +13,11 @@ import {
 } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { roundHalfEven } from '../../lib/round.ts';
+import { findCollectors } from '../collectors/collectors.queries.ts';
 import { summarizeHostFields } from '../metrics/query/field-stats.queries.ts';
-import { findTenantRetention } from '../tenants/tenants.queries.ts';
-import {
-  completeActiveSession,
-  completeStaleActiveSessions,
-  findRecordingOf,
-  listSessions,
-  type RecordingItem,
-} from './reference.queries.ts';
+import { updateRecording } from '../recordings/recordings.queries.ts';
+import { completeSession, completeStaleSessions } from '../recordings/sessions.ts';
+import { findRecordingOf, listSessions, type RecordingItem } from './reference.queries.ts';
 import { collectorOr404, referenceError } from './reference-errors.ts';
 import { liveShape, type RawSamples } from './series-shapes.ts';
 import { readRawSamples, recordingRange } from './windows.ts';
@@ -121,14 +117,15 @@ export function dashboardSessionRoutes(app: App, { db, guards }: Deps): void {
     },
     async (request) => {
       const tenantId = request.tenant.id;
-      const timeout =
-        request.query.timeout_minutes ?? (await findTenantRetention(db, tenantId))?.trickleSessionTimeoutMinutes ?? 5;
-      const done = await completeStaleActiveSessions(db, tenantId, timeout);
+      const done = await completeStaleSessions(db, tenantId, request.query.timeout_minutes);
+      const names = new Map(
+        (await findCollectors(db, tenantId, [...new Set(done.map((s) => s.collectorId))])).map((c) => [c.id, c.name]),
+      );
       return {
         completed_count: done.length,
         completed_sessions: done.map((s) => ({
           session_id: s.id,
-          collector_name: s.collectorName,
+          collector_name: names.get(s.collectorId) ?? '',
           sample_count: s.sampleCount,
         })),
       };
@@ -264,8 +261,10 @@ export function dashboardSessionRoutes(app: App, { db, guards }: Deps): void {
       const s = await sessionOr404(tenantId, request.params.id);
       const notActive = () => referenceError(400, 'Session is not active', 'not_active');
       if (s.status !== 'active') throw notActive();
-      const done = await completeActiveSession(db, tenantId, s.id, request.body.name);
+      const done = await completeSession(db, tenantId, s.id);
       if (!done) throw notActive();
+      const { name } = request.body;
+      if (name !== undefined) await updateRecording(db, tenantId, s.id, { name });
       return {
         session_id: s.id,
         status: 'completed',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseCollection } from '@xat/procfs';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
@@ -12,7 +13,7 @@ import {
   SESSIONS,
   TRICKLE_ACTIVE,
 } from './test-shapes.ts';
-import { ingest, insertRecording, iso, nowSeconds } from './test-support.ts';
+import { agentRequest, fixture, hostSeries, ingest, insertRecording, iso, nowSeconds } from './test-support.ts';
 
 // /dashboard/api/… trickle sessions: the reference's session routes over our trickle recordings.
 
@@ -306,5 +307,77 @@ describe('one session', () => {
       expect(res.json()).toMatchObject({ error: 'Collector not found' });
     }
     expect((await recordingsOf(other.id)).find((r) => r.id === id)?.status).toBe('active');
+  });
+});
+
+describe('a real January recording replayed through /v1/trickle', () => {
+  it('is one active session, listed, dated, read and completed through the reference routes', async () => {
+    const t = await createTestTenant();
+    const c = await createCollector(t, { name: 'azure-1' });
+    const measurements = parseCollection(fixture('sys-info-test', 'sys-info-test.json').toString('utf8')).measurements;
+    const rounds = [...new Set(measurements.map((m) => m.timestamp))];
+    for (const ts of rounds) {
+      const res = await agentRequest(t, undefined, {
+        method: 'POST',
+        url: '/v1/trickle',
+        headers: { apikey: c.api_key, 'content-type': 'application/json' },
+        payload: { identifier: 'machine-1', measurements: measurements.filter((m) => m.timestamp === ts) },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const rows = await hostSeries(t.id, c.id);
+    expect(rows.map((r) => r.t)).toEqual(rounds.slice(1));
+    const first = rounds[0] ?? 0;
+    const last = rounds.at(-1) ?? 0;
+
+    const active = (await get(t, '/dashboard/api/trickle/active/')).json();
+    expectShape(active, TRICKLE_ACTIVE);
+    expect(active).toMatchObject({
+      active_count: 1,
+      sessions: [
+        {
+          collector_id: c.id,
+          collector_name: 'azure-1',
+          started_at: iso(first),
+          sample_count: rounds.length - 1,
+          duration_seconds: last - first,
+          avg_cpu_percent: round2(mean(rows.map((r) => r.cpu_busy ?? Number.NaN))),
+          avg_mem_percent: round2(mean(rows.map((r) => r.mem_used_pct ?? Number.NaN))),
+        },
+      ],
+    });
+    const id = active.sessions[0].session_id;
+
+    const listed = (await get(t, `/dashboard/api/collectors/${c.id}/sessions/`)).json();
+    expect(listed).toMatchObject({ dates: [iso(first).slice(0, 10)], total_sessions: 1 });
+    expect(listed.sessions_by_date[iso(first).slice(0, 10)][0]).toMatchObject({
+      session_id: id,
+      status: 'active',
+      started_at: iso(first),
+      ended_at: iso(last),
+      sample_count: rounds.length - 1,
+    });
+
+    const detail = (await get(t, `/dashboard/api/sessions/${id}/`)).json();
+    expectShape(detail, SESSION_DETAIL);
+    expect(detail.timestamps).toEqual(rows.map((r) => iso(r.t)));
+    expect(detail.cpu.user).toEqual(rows.map((r) => r.cpu_user ?? 0));
+    expect(detail.cpu.idle).toEqual(rows.map((r) => r.cpu_idle ?? 0));
+
+    const done = (await post(t, `/dashboard/api/sessions/${id}/complete/`, { name: 'January run' })).json();
+    expect(done).toMatchObject({
+      session_id: id,
+      status: 'completed',
+      ended_at: iso(last),
+      sample_count: rounds.length - 1,
+    });
+    expect((await get(t, `/dashboard/api/collectors/${c.id}/session-dates/`)).json().dates).toEqual([
+      { date: iso(first).slice(0, 10), session_count: 1 },
+    ]);
+    expect((await get(t, '/dashboard/api/trickle/active/')).json().active_count).toBe(0);
+    expect((await get(t, `/api/v1/recordings/${id}/`)).json()).toMatchObject({
+      name: 'January run',
+      status: 'completed',
+    });
   });
 });

@@ -1,18 +1,17 @@
 // Test support for the reference-route tests (not imported by the server).
 import type { MetricSample } from '@xat/contracts';
-import { and, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { createCollector, getApp, type TestTenant } from '../../../test/helpers.ts';
 import { fileForm } from '../../../test/multipart.ts';
 import { recordings } from '../../db/schema.ts';
-import { agentRequest, fixture, hostSeries, keepSeriesForYears } from '../metrics/ingest/test-support.ts';
+import { agentRequest, fixture, hostSeries } from '../metrics/ingest/test-support.ts';
 import { ingestSamples } from '../metrics/storage/ingest-queue.ts';
 
 export {
+  agentRequest,
   fixture,
   type HostRow,
   hostSeries,
-  keepSeriesForYears,
   referenceCsv,
 } from '../metrics/ingest/test-support.ts';
 
@@ -61,12 +60,8 @@ export async function insertRecording(tenantId: string, r: RecordingRow): Promis
   return row.id;
 }
 
-/**
- * A real pcc collection of the fixtures uploaded by the agent (the whole file, its own January timestamps), and its
- * upload recording: the one the upload made, or — where uploads do not make one — a row over the stored samples.
- */
+/** A real pcc collection of the fixtures uploaded by the agent (the whole file, its own January timestamps). */
 export async function uploadFixture(t: TestTenant, name: string, collectorBody: Record<string, unknown> = {}) {
-  await keepSeriesForYears(t);
   const collector = await createCollector(t, collectorBody);
   const form = fileForm(`${name}.json`, fixture(name, `${name}.json`));
   const res = await agentRequest(t, collector.api_key, {
@@ -76,23 +71,7 @@ export async function uploadFixture(t: TestTenant, name: string, collectorBody: 
     headers: form.headers,
   });
   expect(res.statusCode, res.body).toBe(201);
-  const rows = await hostSeries(t.id, collector.id);
-  const { database } = await getApp();
-  const made = await database.db
-    .select({ id: recordings.id })
-    .from(recordings)
-    .where(
-      and(eq(recordings.tenantId, t.id), eq(recordings.collectorId, collector.id), eq(recordings.source, 'upload')),
-    );
-  const recordingId =
-    made[0]?.id ??
-    (await insertRecording(t.id, {
-      collectorId: collector.id,
-      source: 'upload',
-      name: `${name}.json`,
-      startedAt: rows[0]?.t ?? null,
-      endedAt: rows.at(-1)?.t ?? null,
-      sampleCount: rows.length,
-    }));
-  return { collector, recordingId, rows };
+  const recordingId = res.json<{ recording_id: string }>().recording_id;
+  expect(recordingId).toMatch(/^[0-9a-f-]{36}$/);
+  return { collector, recordingId, rows: await hostSeries(t.id, collector.id) };
 }
