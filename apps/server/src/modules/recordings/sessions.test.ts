@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
+import { buildTestApp, createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
+import type { App } from '../../app-types.ts';
 import { withTenant } from '../../db/access-scope.ts';
-import { queryRows } from '../../db/client.ts';
+import { type Database, openPostgres, queryRows } from '../../db/client.ts';
 import { hostSeries, rawRound } from '../metrics/ingest/test-support.ts';
 import { completeSession, completeStaleSessions, NO_SESSION } from './sessions.ts';
 
@@ -107,14 +108,16 @@ describe('trickle sessions', () => {
     const c = await createCollector(t);
     const live = await send(t, c.api_key, T0 + 3600);
     await send(t, c.api_key, T0 + 3610);
-    const replay = await send(t, c.api_key, T0); // before the session's start
+    // A round sent out of order, less than the timeout before the session's first: it joins the session.
+    expect(await send(t, c.api_key, T0 + 3590)).toBe(live);
+    const replay = await send(t, c.api_key, T0); // an hour before the session's start: a session of its own
     expect(replay).not.toBe(live);
     expect(await send(t, c.api_key, T0 + 10)).toBe(replay);
     expect(await send(t, c.api_key, T0 + 20)).toBe(replay);
     const rows = await sessionsOf(t.id, c.id);
     expect(rows.map((r) => [r.id, r.status, r.s, r.e, r.n])).toEqual([
       [replay, 'active', T0, T0 + 20, 2],
-      [live, 'completed', T0 + 3600, T0 + 3610, 1],
+      [live, 'completed', T0 + 3590, T0 + 3610, 1],
     ]);
     expect((await hostSeries(t.id, c.id)).map((r) => [r.t, r.cpu_user])).toEqual([
       [T0 + 10, 10],
@@ -182,4 +185,55 @@ describe('trickle sessions', () => {
     expect(await send(other, o.api_key, T0 + 20)).toBe(so);
     expect(NO_SESSION).not.toBe(next);
   });
+});
+
+const sharedUrl = process.env.DATABASE_URL || undefined;
+const skipReason = sharedUrl
+  ? ''
+  : ' (skipped: DATABASE_URL is unset — the embedded database serves one process by design: its lock refuses a second)';
+
+describe.skipIf(!sharedUrl)(`trickle sessions on two servers sharing one PostgreSQL${skipReason}`, () => {
+  it('are one session per server however its rounds are spread and raced between the servers', async () => {
+    const t = await createTestTenant();
+    const databases: Database[] = [];
+    const apps: App[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const database = await openPostgres(sharedUrl as string, 4);
+        databases.push(database);
+        apps.push(await buildTestApp(database));
+      }
+      const collectors = await Promise.all([1, 2, 3].map(() => createCollector(t)));
+      const send = (app: App, key: string, ts: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/trickle',
+          headers: { host: t.host, apikey: key, 'content-type': 'application/json' },
+          payload: JSON.stringify({ identifier: 'race', measurements: rawRound(T0, ts, (ts - T0) * 10) }),
+        });
+      // Round j to one server and round j+1 to the other at the same moment, for every server's rounds at once.
+      await Promise.all(
+        collectors.map(async ({ api_key }) => {
+          for (let j = 0; j < 40; j += 2) {
+            const answers = await Promise.all([
+              send(apps[0] as App, api_key, T0 + j * 10),
+              send(apps[1] as App, api_key, T0 + (j + 1) * 10),
+            ]);
+            for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+            expect(answers[0]?.json().session_id).toBe(answers[1]?.json().session_id);
+          }
+        }),
+      );
+      for (const c of collectors) {
+        const sessions = await sessionsOf(t.id, c.id);
+        const rows = await hostSeries(t.id, c.id);
+        expect(sessions).toHaveLength(1);
+        expect(sessions[0]).toMatchObject({ status: 'active', s: T0, e: T0 + 390, n: rows.length, iv: 10 });
+        expect(rows.length).toBeGreaterThan(20);
+      }
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await Promise.all(databases.map((d) => d.close()));
+    }
+  }, 120_000);
 });

@@ -46,10 +46,11 @@ export interface SessionPlan {
 }
 
 /**
- * Assigns rounds (epoch s, ascending) to sessions: a round more than the timeout after the session's newest round, or
- * before its start — by the data's timestamps, so a replay of old rounds splits the same as live ones — or any round
- * after the session went silent by the wall clock, ends it and starts a new one. Pure: a flush that fails and is
- * retried plans again from the same state.
+ * Assigns rounds (epoch s, ascending) to sessions: a round more than the timeout after the session's newest round or
+ * before its first — by the data's timestamps, so a replay of old rounds splits the same as live ones — or any round
+ * after the session went silent by the wall clock, ends it and starts a new one. A round late by less than the
+ * timeout (sent out of order) joins the session. Pure: a flush that fails and is retried plans again from the same
+ * state.
  */
 export function planSessions(state: SessionState, rounds: readonly number[], identifier: string | null): SessionPlan {
   let current = state.current && { ...state.current };
@@ -58,7 +59,9 @@ export function planSessions(state: SessionState, rounds: readonly number[], ide
   const starts = new Set<number>();
   let restartAt: number | undefined;
   for (const ts of rounds) {
-    if (current && !stale && ts >= current.startedAt && ts <= current.lastAt + state.timeoutSeconds) {
+    const timeout = state.timeoutSeconds;
+    if (current && !stale && ts >= current.startedAt - timeout && ts <= current.lastAt + timeout) {
+      current.startedAt = Math.min(current.startedAt, ts);
       current.lastAt = Math.max(current.lastAt, ts);
       current.touched = true;
       continue;
@@ -125,8 +128,8 @@ export async function readSessions(
 }
 
 /**
- * The sessions a flush touched: existing ones updated (status, newest round, samples added, interval when unknown,
- * when data last arrived), new ones inserted — named `Trickle <identifier, else the server's name> <first round,
+ * The sessions a flush touched: existing ones updated (status, first and newest round, samples added, interval when
+ * unknown, when data last arrived), new ones inserted — named `Trickle <identifier, else the server's name> <first round,
  * YYYY-MM-DD HH:MM UTC>`.
  */
 const WRITE_SESSIONS: Statement = {
@@ -136,6 +139,7 @@ const WRITE_SESSIONS: Statement = {
         $8::float8[], $9::int4[], $10::float8[], $11::int4[]) as u(t, id, c, is_new, status, ident, s, e, n, iv, touched)
     ), upd as (
       update recordings r set status = u.status,
+        started_at = least(r.started_at, to_timestamp(u.s)),
         ended_at = greatest(r.ended_at, to_timestamp(u.e)),
         sample_count = r.sample_count + u.n,
         interval_seconds = coalesce(r.interval_seconds, u.iv),

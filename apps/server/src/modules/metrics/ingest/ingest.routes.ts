@@ -111,7 +111,7 @@ export function ingestRoutes(app: App, deps: Deps): void {
           'with the key in the `apikey` header. Rounds chain with the collector’s previous round into intervals, ' +
           'stored with their own timestamps whatever their age (not more than 10 minutes ahead). They form trickle ' +
           'sessions, each a recording (source trickle): a round more than the tenant’s trickle_session_timeout_minutes ' +
-          'after the session’s newest round (by the data’s timestamps), or before its start, or after the session ' +
+          'after the session’s newest round or before its first (by the data’s timestamps), or after the session ' +
           'went silent that long, starts a new one, named `Trickle <identifier> <YYYY-MM-DD HH:MM>` (UTC of its first ' +
           'round), whose first round gives no interval. `session_id` is that recording’s id.',
         response: { 200: Type.Union([TrickleAcceptedSchema, TrickleEmptySchema]) },
