@@ -5,6 +5,7 @@ import { benchIngest } from './ingest.bench.ts';
 import { benchPcc } from './pcc.bench.ts';
 import { benchQuery } from './query.bench.ts';
 import { benchStart } from './start.bench.ts';
+import { benchSuite } from './suite.bench.ts';
 
 // Every benchmark prints its figures and rewrites its own section of BENCHMARKS.md, PGlite and PostgreSQL side by side.
 // PostgreSQL: BENCH_DATABASE_URL, else a fresh `xat_bench` database on the local server (127.0.0.1:5432) when reachable.
@@ -32,6 +33,7 @@ const BENCHES = {
   dashboard: () => benchDashboard(),
   pcc: () => benchPcc(),
   start: benchStart,
+  suite: () => benchSuite(),
 } satisfies Record<string, (postgresUrl: string | undefined) => Promise<void>>;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in BENCHES));

@@ -103,9 +103,14 @@ class NetClient {
       if (req.destroyed) return;
       // An early answer (401, 413) ends the request: 'close' then stands for the 'drain' that never comes.
       if (!req.write(piece))
-        await new Promise((r) => {
-          req.once('drain', r);
-          req.once('close', r);
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            req.off('drain', done);
+            req.off('close', done);
+            resolve();
+          };
+          req.on('drain', done);
+          req.on('close', done);
         });
     }
     req.end();
