@@ -1,9 +1,12 @@
+import { randomInt } from 'node:crypto';
 import type { MetricSample } from '@xat/contracts';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, getApp } from '../../../../test/helpers.ts';
+import { acrossTenants } from '../../../db/access-scope.ts';
 import { queryRows } from '../../../db/client.ts';
 import { configureIngest, configureIngestFor, ingestSamples } from './ingest-queue.ts';
+import { dropPartitions } from './partitions.ts';
 
 // An hour boundary in the recent past, so retention never drops what the test writes.
 const T0 = Math.floor(Date.now() / 3_600_000) * 3600 - 3600;
@@ -173,5 +176,29 @@ describe('ingestSamples', () => {
       sql`select count(*)::int as n from metric_cpus where tenant_id = ${t.id} and collector_id = ${collectorId}`,
     );
     expect(cpus[0]?.n).toBe(6);
+  });
+});
+
+describe('a partition another process dropped', () => {
+  it('is created again, and the write goes through', async () => {
+    const { t, db, collectorId } = await setup();
+    const day = Date.UTC(2043, 0, 1) / 1000 + randomInt(0, 3000) * 86_400;
+    const stamp = new Date(day * 1000).toISOString().slice(0, 10).replaceAll('-', '');
+    const names = ['metric_cpus', 'metric_disks', 'metric_net', 'metric_fs', 'metric_samples'].map(
+      (table) => `${table}_p${stamp}`,
+    );
+    try {
+      expect(await ingestSamples(db, t.id, collectorId, [sample(day, 10)])).toEqual({ written: 1, duplicates: 0 });
+      // Dropped behind this process's back: it still believes the partitions are there.
+      for (const name of names) await acrossTenants(() => db.execute(sql.raw(`drop table "${name}"`)));
+      expect(await ingestSamples(db, t.id, collectorId, [sample(day + 10, 20)])).toEqual({ written: 1, duplicates: 0 });
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from metric_samples where tenant_id = ${t.id} and collector_id = ${collectorId}`,
+      );
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await acrossTenants(() => dropPartitions(db, names));
+    }
   });
 });

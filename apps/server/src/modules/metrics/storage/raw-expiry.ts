@@ -39,14 +39,17 @@ const deleteOutside = (partition: string, tenants?: readonly string[]) =>
             and m.ts >= r.started_at and m.ts <= r.ended_at)`;
 
 /**
- * Expires raw days (as the owner, the caller's maintenance lock held): each in a transaction of its own that first
- * locks the raw tables against writes — in the flush's order — so no flush writes into a day while it is judged, and
- * a trickle session extended by a flush in flight is seen with its rows. Partitions are listed device tables first.
+ * Expires raw days (as the owner, the caller's maintenance lock held). Each is judged in a short transaction that
+ * first locks the raw tables against writes — in the flush's order — so no flush writes into a day between the
+ * judgment and the drop, and a trickle session extended by a flush in flight is seen with its rows. A kept day is
+ * then trimmed in a transaction of its own, without that lock: rows outside every recording cannot arrive there (live
+ * data is refused past the raw retention), and a recording's rows written meanwhile are not in the deletion's
+ * snapshot. Partitions are listed device tables first.
  */
 export async function expireRawDays(db: Db, days: ReadonlyMap<number, readonly string[]>): Promise<RawExpiry> {
   const out: RawExpiry = { dropped: [], trimmed: [] };
   for (const [start, partitions] of days) {
-    const done = await db.transaction(async (tx) => {
+    const verdict = await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
       await txDb.execute(sql.raw(`lock table ${LOCK_ORDER.map((t) => `only "${t}"`).join(', ')} in share mode`));
       const overlap = await queryRows<{ kept: boolean }>(
@@ -56,27 +59,34 @@ export async function expireRawDays(db: Db, days: ReadonlyMap<number, readonly s
               where started_at < to_timestamp(${start + DAY}::float8) and ended_at >= to_timestamp(${start}::float8)
             ) as kept`,
       );
-      if (!overlap[0]?.kept) {
-        await dropPartitions(txDb, partitions);
-        return { dropped: [...partitions], trimmed: [] };
-      }
-      const host = partitions.find((p) => p.startsWith('metric_samples_')) ?? partitions[0];
-      const mark = await queryRows<{ c: string | null }>(
-        txDb,
-        sql`select obj_description(c.oid, 'pg_class') as c from pg_class c where c.relname = ${host}`,
-      );
-      if (mark[0]?.c === RECORDINGS_ONLY) return { dropped: [], trimmed: [] };
-      for (const p of partitions) {
-        await txDb.execute(deleteOutside(p));
-        await txDb.execute(sql.raw(`comment on table "${p}" is '${RECORDINGS_ONLY}'`));
-      }
-      return { dropped: [], trimmed: [...partitions] };
+      if (overlap[0]?.kept) return 'kept';
+      await dropPartitions(txDb, partitions);
+      return 'dropped';
     });
-    forgetPartitions(db, done.dropped);
-    out.dropped.push(...done.dropped);
-    out.trimmed.push(...done.trimmed);
+    if (verdict === 'dropped') {
+      forgetPartitions(db, partitions);
+      out.dropped.push(...partitions);
+    } else if (await trimDay(db, partitions)) out.trimmed.push(...partitions);
   }
   return out;
+}
+
+/** A kept day's rows outside every recording deleted and its partitions marked, unless marked already. */
+async function trimDay(db: Db, partitions: readonly string[]): Promise<boolean> {
+  const host = partitions.find((p) => p.startsWith('metric_samples_')) ?? partitions[0];
+  const mark = await queryRows<{ c: string | null }>(
+    db,
+    sql`select obj_description(c.oid, 'pg_class') as c from pg_class c where c.relname = ${host}`,
+  );
+  if (mark[0]?.c === RECORDINGS_ONLY) return false;
+  await db.transaction(async (tx) => {
+    const txDb = tx as unknown as Db;
+    for (const p of partitions) {
+      await txDb.execute(deleteOutside(p));
+      await txDb.execute(sql.raw(`comment on table "${p}" is '${RECORDINGS_ONLY}'`));
+    }
+  });
+  return true;
 }
 
 /**
