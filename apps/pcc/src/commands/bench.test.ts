@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type SuiteResult, SuiteResultSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPcc } from '../testing/run-pcc.ts';
+import { runPcc, startPcc } from '../testing/run-pcc.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -72,6 +72,37 @@ describe('pcc bench', () => {
     // Nothing could run: failed.
     expect(res.code).toBe(1);
   });
+
+  it('SIGTERM in the middle of the disk benchmark: stops within seconds, exit 1, the test file removed', async () => {
+    const dir = freshDir();
+    const agent = startPcc(
+      [
+        'bench',
+        'disk',
+        '--runs',
+        '3',
+        '--step-seconds',
+        '20',
+        '--disk-size',
+        '16',
+        '--dir',
+        dir,
+        '--force',
+        '--quiet-wait',
+        '0',
+      ],
+      { TMPDIR: freshDir() },
+    );
+    // Until the test file is there and being measured.
+    for (let i = 0; i < 300 && !/disk 1\/3: /.test(agent.output().stderr); i++) await sleep(50);
+    expect(readdirSync(dir)).toHaveLength(1);
+    const t0 = performance.now();
+    const code = await agent.stop();
+    expect((performance.now() - t0) / 1000).toBeLessThan(5);
+    expect(code).toBe(1);
+    expect(agent.output().stderr).toContain('pcc bench: The benchmark was cancelled.');
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
 
   it('usage: unknown names exit 2, bad flag values exit 1 saying which', async () => {
     const unknown = await runPcc(['bench', 'quick', 'gpu'], { TMPDIR: freshDir() });
