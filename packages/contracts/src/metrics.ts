@@ -198,6 +198,8 @@ export const MetricsRawReceivedSchema = Type.Object({
   skipped: Type.Integer(),
   /** Parsable rounds outside the accepted time range (not stored). */
   out_of_range: Type.Integer(),
+  /** Why rounds were skipped or out of range, one line per reason; present only when some were. */
+  messages: Type.Optional(Type.Array(Type.String())),
 });
 
 /** `POST /api/v1/metrics/` with a multipart `file` (pcc collection, optionally gzip, or portal CSV). */

@@ -128,7 +128,13 @@ describe('values bounded per field', () => {
     ];
     const res = await post(t, api_key, { measurements });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ status: 'received', metrics_count: 1, skipped: 1, out_of_range: 0 });
+    expect(res.json()).toEqual({
+      status: 'received',
+      metrics_count: 1,
+      skipped: 1,
+      out_of_range: 0,
+      messages: ['1 interval comes out with a value beyond its bounds.'],
+    });
     expect((await hostSeries(t.id, id)).map((r) => r.t)).toEqual([base + 30]);
   });
 });

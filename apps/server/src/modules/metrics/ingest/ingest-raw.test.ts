@@ -50,7 +50,15 @@ describe('POST /api/v1/metrics/ — raw rounds', () => {
     const mixed = await post(t, '/api/v1/metrics/', headers, {
       measurements: [...rawRound(base, base, 0), garbage, ...rawRound(base, base + 10, 100)],
     });
-    expect(mixed.json()).toEqual({ status: 'received', metrics_count: 1, skipped: 1, out_of_range: 0 });
+    expect(mixed.json()).toEqual({
+      status: 'received',
+      metrics_count: 1,
+      skipped: 1,
+      out_of_range: 0,
+      messages: [
+        '1 round holds no parsable /proc measurement (/proc/stat, /proc/meminfo, /proc/net/dev, /proc/diskstats or statfs[*]).',
+      ],
+    });
 
     const onlyGarbage = await post(t, '/api/v1/metrics/', headers, { measurements: [garbage] });
     expect(onlyGarbage.statusCode).toBe(400);

@@ -84,6 +84,7 @@ export async function receiveMetricsJson(
     metrics_count: r.written,
     skipped: r.unparseable + r.beyondBounds,
     out_of_range: r.outOfRange,
+    ...(r.messages.length > 0 ? { messages: r.messages } : {}),
   });
 }
 
