@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { roundCollectors } from '../collectors/round.ts';
 import { HttpClient } from '../http.ts';
+import { startJobLoop } from '../jobs/start.ts';
 import type { Logger } from '../log.ts';
 import { registrationDue, rememberRegistration, sendRegistration } from '../register.ts';
 import { Sampler } from '../sampling/sampler.ts';
@@ -23,8 +24,9 @@ const FLUSH_MS = 3000;
 
 /**
  * `pcc run`, the daemon: a round every interval at wall-clock multiples → sample → spool (synced) → uploads every
- * upload interval; registration at start, when the specs change and daily. SIGTERM/SIGINT: stop sampling, one
- * last flush, save the last round and the spool state, exit 0.
+ * upload interval; registration at start, when the specs change and daily; benchmark jobs fetched from the server
+ * and run one at a time (jobs/), sampling going on meanwhile. SIGTERM/SIGINT: stop sampling, stop a running job
+ * (reported cancelled), one last flush, save the last round and the spool state, exit 0.
  */
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const { settings, log, signal } = ctx;
@@ -60,6 +62,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       sampleLoop(ctx, sampler, spool),
       uploader.run(signal, () => msUntilNextTick(Date.now(), uploadIntervalMs, uploadOffset)),
       registerLoop(client, dataDir, log, signal),
+      startJobLoop({ serverUrl: baseUrl, apiKey, dataDir, log, signal }),
     ]);
     // Bounded even if the server stalls mid-request (the client is closed below, which ends that request).
     const flushed = await Promise.race([
