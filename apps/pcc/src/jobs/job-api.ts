@@ -56,14 +56,13 @@ export class JobApi {
     this.reports = new HttpClient({ baseUrl, apiKey, timeoutMs: 30_000 });
   }
 
-  /** Asks for the next job, waiting up to `waitSeconds` for one. */
-  async poll(waitSeconds: number): Promise<PollAnswer> {
-    const res = await this.polls.request(
-      'GET',
-      `/api/v1/agent/jobs/next/?wait=${Math.max(0, Math.min(JOB_POLL_WAIT_SECONDS, Math.round(waitSeconds)))}`,
-      undefined,
-      { [AGENT_CAPABILITIES_HEADER]: CAPABILITIES },
-    );
+  /** Asks for the next job, waiting up to `waitSeconds` for one; `signal` (shutdown) ends the wait at once. */
+  async poll(waitSeconds: number, signal?: AbortSignal): Promise<PollAnswer> {
+    const wait = Math.max(0, Math.min(JOB_POLL_WAIT_SECONDS, Math.round(waitSeconds)));
+    const request = this.polls.request('GET', `/api/v1/agent/jobs/next/?wait=${wait}`, undefined, {
+      [AGENT_CAPABILITIES_HEADER]: CAPABILITIES,
+    });
+    const res = await untilAborted(request, signal, () => this.polls.close());
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     if (res.status === 204) return retryAfterMs === undefined ? { job: null } : { job: null, retryAfterMs };
     const data = parse(res.body);
@@ -92,11 +91,6 @@ export class JobApi {
     throw new JobApiError(`job finish: ${reason}`, res.status, parseRetryAfter(res.headers['retry-after']));
   }
 
-  /** Cuts a poll in flight (shutdown). */
-  stopPolling(): void {
-    this.polls.close();
-  }
-
   close(): void {
     this.polls.close();
     this.reports.close();
@@ -109,4 +103,21 @@ function parse(body: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The request's answer, or a rejection as soon as `signal` fires (then `cut` drops its connection: the client would
+ * otherwise send a poll cut on a kept-alive socket once more, and wait it out).
+ */
+function untilAborted<T>(request: Promise<T>, signal: AbortSignal | undefined, cut: () => void): Promise<T> {
+  if (!signal) return request;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      cut();
+      reject(new Error('stopped'));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -4,9 +4,10 @@
  * through the real one), reports progress, is cancelled, is refused, stops at SIGTERM.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { SuiteResult } from '@xat/contracts';
 import { and, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
@@ -170,7 +171,10 @@ describe('pcc run’s job loop against the server', () => {
     expect((await job(second?.id ?? '')).error).toBe('Refused: the machine stayed busy (37 % at the last look).');
     const row = await findJob(database.db, t.id, second?.id ?? '');
     expect(row && errorCodeOf(row)).toBe('busy');
+    // Back in its long poll (on a kept-alive connection now): SIGTERM ends it at once.
+    const stopping = Date.now();
     await loop.stop();
+    expect(Date.now() - stopping).toBeLessThan(1500);
   });
 
   it('stops a job cancelled from the dashboard within a heartbeat, and is free for the next', async () => {
@@ -178,13 +182,17 @@ describe('pcc run’s job loop against the server', () => {
     const loop = await startLoop(script.suite);
     const first = await runLoadTest(loop.agent.id);
     const started = Date.now();
+    await until(async () => script.calls.length === 1);
     await t.request({ method: 'POST', url: `/api/v1/jobs/${first.id}/cancel/` });
     await until(async () => (await job(first.id)).status === 'cancelled');
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await job(first.id)).error).toMatch(/^Cancelled by jobs-/);
     const [next] = await startJobs(t, { collector_ids: [loop.agent.id], profile: 'cpu' });
-    await until(async () => (await job(next?.id ?? '')).status === 'running');
+    await until(async () => script.calls.length === 2);
+    expect((await job(next?.id ?? '')).status).toBe('running');
+    const stopping = Date.now();
     await loop.stop();
+    expect(Date.now() - stopping).toBeLessThan(1500);
   });
 
   it('at SIGTERM stops the running job and reports it cancelled, and ends its poll at once', async () => {
@@ -206,6 +214,32 @@ describe('pcc run’s job loop against the server', () => {
     const stopping = Date.now();
     await idle.stop();
     expect(Date.now() - stopping).toBeLessThan(1500);
+  });
+
+  it('reports a job left running by a pcc that was killed as failed when it starts again', async () => {
+    const agent = await createAgent(t);
+    const [left] = await startJobs(t, { collector_ids: [agent.id], profile: 'cpu' });
+    expect((await agent.poll()).json().id).toBe(left?.id);
+    const dir = mkdtempSync(join(dataDir, 'killed-'));
+    writeFileSync(join(dir, 'current-job.json'), JSON.stringify({ job_id: left?.id }));
+    const api = new JobApi(url, agent.api_key);
+    const shutdown = new AbortController();
+    const done = jobLoop({
+      api,
+      runSuite: scriptedSuite().suite,
+      log: silentLogger,
+      signal: shutdown.signal,
+      serverUrl: url,
+      apiKey: agent.api_key,
+      dataDir: dir,
+      waitSeconds: 5,
+    });
+    await until(async () => (await job(left?.id ?? '')).status === 'failed');
+    expect((await job(left?.id ?? '')).error).toBe('pcc stopped while running it.');
+    expect(existsSync(join(dir, 'current-job.json'))).toBe(false);
+    shutdown.abort();
+    await done;
+    api.close();
   });
 
   describe('with the real suite', () => {
@@ -232,6 +266,9 @@ describe('pcc run’s job loop against the server', () => {
       ).toBe(201);
       // Forced, after a short look: other work on this machine (other tests) must not turn the run into a refusal.
       const loop = await startLoop(runSuite, { force: true, quietWaitSeconds: 1 });
+      // The daemon samples on this event loop meanwhile: the suite must never hold it for long.
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
       const [scaling] = await startJobs(t, { collector_ids: [loop.agent.id], profile: profile.name });
       await until(
         async () =>
@@ -239,7 +276,9 @@ describe('pcc run’s job loop against the server', () => {
         120_000,
       );
       const done = await job(scaling?.id ?? '');
+      delay.disable();
       expect(done).toMatchObject({ status: 'succeeded', error: null });
+      expect(delay.max / 1e6).toBeLessThan(1000);
       const { database } = await getApp();
       const [run] = await database.db
         .select()

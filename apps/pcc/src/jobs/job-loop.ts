@@ -13,7 +13,7 @@ import { type JobApi, JobApiError } from './job-api.ts';
 import { type RunnerOptions, runJob } from './job-runner.ts';
 
 export interface JobLoopOptions extends Omit<RunnerOptions, 'api'> {
-  api: Pick<JobApi, 'poll' | 'progress' | 'finish' | 'stopPolling'>;
+  api: Pick<JobApi, 'poll' | 'progress' | 'finish'>;
   signal: AbortSignal;
   /** Long poll wait, s (default the server's most). */
   waitSeconds?: number;
@@ -33,44 +33,38 @@ export async function jobLoop(o: JobLoopOptions): Promise<void> {
   const { api, log, signal } = o;
   const backoff = o.backoff ?? new Backoff();
   const wait = o.waitSeconds ?? JOB_POLL_WAIT_SECONDS;
-  const onAbort = () => api.stopPolling();
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await reportInterrupted(o);
-    while (!signal.aborted) {
-      const asked = Date.now();
-      let answer: Awaited<ReturnType<JobLoopOptions['api']['poll']>>;
-      try {
-        answer = await api.poll(wait);
-        backoff.reset();
-      } catch (err) {
-        if (signal.aborted) break;
-        const status = err instanceof JobApiError ? err.status : 0;
-        const ms =
-          status === 404 ? NO_JOBS_API_MS : backoff.next(err instanceof JobApiError ? err.retryAfterMs : undefined);
-        log.warn('job poll failed: will retry', { err, retry_in_s: Math.round(ms / 1000) });
-        await sleep(ms, signal);
-        continue;
-      }
-      if (!answer.job) {
-        const gap = Math.max(answer.retryAfterMs ?? 0, asked + MIN_POLL_GAP_MS - Date.now());
-        if (gap > 0) await sleep(gap, signal);
-        continue;
-      }
-      const job = answer.job;
-      remember(o.dataDir, job.id, log);
-      const end = await runJob(job, o, signal);
-      log.info('job ended', {
-        job: job.id,
-        status: end.status,
-        ...(end.code ? { code: end.code } : {}),
-        ...(end.message ? { message: end.message } : {}),
-      });
-      // Not delivered (stopping): left noted, and reported when pcc starts again.
-      if (await reportEnd(o, job.id, end)) forget(o.dataDir);
+  await reportInterrupted(o);
+  while (!signal.aborted) {
+    const asked = Date.now();
+    let answer: Awaited<ReturnType<JobLoopOptions['api']['poll']>>;
+    try {
+      answer = await api.poll(wait, signal);
+      backoff.reset();
+    } catch (err) {
+      if (signal.aborted) break;
+      const status = err instanceof JobApiError ? err.status : 0;
+      const ms =
+        status === 404 ? NO_JOBS_API_MS : backoff.next(err instanceof JobApiError ? err.retryAfterMs : undefined);
+      log.warn('job poll failed: will retry', { err, retry_in_s: Math.round(ms / 1000) });
+      await sleep(ms, signal);
+      continue;
     }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
+    if (!answer.job) {
+      const gap = Math.max(answer.retryAfterMs ?? 0, asked + MIN_POLL_GAP_MS - Date.now());
+      if (gap > 0) await sleep(gap, signal);
+      continue;
+    }
+    const job = answer.job;
+    remember(o.dataDir, job.id, log);
+    const end = await runJob(job, o, signal);
+    log.info('job ended', {
+      job: job.id,
+      status: end.status,
+      ...(end.code ? { code: end.code } : {}),
+      ...(end.message ? { message: end.message } : {}),
+    });
+    // Not delivered (stopping): left noted, and reported when pcc starts again.
+    if (await reportEnd(o, job.id, end)) forget(o.dataDir);
   }
 }
 

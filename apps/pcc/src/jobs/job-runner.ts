@@ -38,6 +38,8 @@ const codeOf = (err: unknown) => (err as { code?: unknown } | null)?.code;
  * own timeout; a refusal keeps the suite's message with its code (busy, locked).
  */
 export async function runJob(job: AgentJob, o: RunnerOptions, shutdown: AbortSignal): Promise<AgentJobFinish> {
+  // Handed out just as pcc was told to stop: not started at all.
+  if (shutdown.aborted) return stopped('shutdown', job);
   const abort = new AbortController();
   let reason: StopReason | undefined;
   const stop = (why: StopReason) => {
@@ -46,7 +48,6 @@ export async function runJob(job: AgentJob, o: RunnerOptions, shutdown: AbortSig
   };
   const onShutdown = () => stop('shutdown');
   shutdown.addEventListener('abort', onShutdown, { once: true });
-  if (shutdown.aborted) stop('shutdown');
   const timeout = setTimeout(() => stop('timeout'), job.timeout_seconds * 1000);
   timeout.unref();
   const reporter = new ProgressReporter(
