@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricSample } from '@xat/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, RunStatement, Statement } from '../../db/client.ts';
 import { recordings } from '../../db/schema.ts';
-import { type CompletedSession, completeSilentSessions } from '../metrics/storage/recordings-upkeep.ts';
+import {
+  type CompletedSession,
+  completeSilentSessions,
+  medianIntervalSql,
+} from '../metrics/storage/recordings-upkeep.ts';
 
 // The write side of recordings: trickle sessions (planned in the ingest flush's transaction, with the collector's raw
 // round locked, so they come out the same whichever process serves a round), their completion, and the recording of an
@@ -127,9 +131,12 @@ export async function readSessions(
   return states;
 }
 
+/** Up to this many samples, and when completed, a session's typical interval is taken again from its rows. */
+const SMALL = 30;
+
 /**
- * The sessions a flush touched: existing ones updated (status, first and newest round, samples added, interval when
- * unknown, when data last arrived), new ones inserted — named `Trickle <identifier, else the server's name> <first round,
+ * The sessions a flush touched: existing ones updated (status, first and newest round, samples added, typical
+ * interval — from its rows while it is small and when it ends —, when data last arrived), new ones inserted — named `Trickle <identifier, else the server's name> <first round,
  * YYYY-MM-DD HH:MM UTC>`.
  */
 const WRITE_SESSIONS: Statement = {
@@ -142,7 +149,10 @@ const WRITE_SESSIONS: Statement = {
         started_at = least(r.started_at, to_timestamp(u.s)),
         ended_at = greatest(r.ended_at, to_timestamp(u.e)),
         sample_count = r.sample_count + u.n,
-        interval_seconds = coalesce(r.interval_seconds, u.iv),
+        interval_seconds = case when u.status = 'completed' or r.sample_count + u.n <= ${SMALL}
+          then coalesce(${medianIntervalSql('r', 'least(r.started_at, to_timestamp(u.s))', 'greatest(r.ended_at, to_timestamp(u.e))')},
+            r.interval_seconds, u.iv)
+          else coalesce(r.interval_seconds, u.iv) end,
         last_data_at = case when u.touched = 1 then now() else r.last_data_at end,
         updated_at = now()
       from u where u.is_new = 0 and r.tenant_id = u.t and r.id = u.id
@@ -201,11 +211,15 @@ export async function writeSessions(
 /** The trickle sessions' store for the ingest flush (metrics/storage's SessionStore). */
 export const trickleSessionStore = { read: readSessions, write: writeSessions };
 
-/** Completes an active trickle session; undefined when there is none with this id in the tenant (or it is not active). */
+/** Completes an active trickle session (its typical interval from its rows); undefined when there is none with this id in the tenant (or it is not active). */
 export async function completeSession(db: Db, tenantId: string, recordingId: string) {
   const rows = await db
     .update(recordings)
-    .set({ status: 'completed', updatedAt: new Date() })
+    .set({
+      status: 'completed',
+      updatedAt: new Date(),
+      intervalSeconds: sql`coalesce(${sql.raw(medianIntervalSql('"recordings"'))}, ${recordings.intervalSeconds})`,
+    })
     .where(
       and(
         eq(recordings.tenantId, tenantId),

@@ -5,6 +5,15 @@ import { deleteRecordingWithSeries } from './recording-series.ts';
 // What the hourly maintenance does to recordings (the recordings table is read and written here as the partitions'
 // keeper reads it; the recordings module builds on these, never the other way round).
 
+/**
+ * SQL: the median interval of the raw rows of the recording `alias` (a row of recordings in the statement) between
+ * `start` and `end` (SQL expressions), null when it holds none: its typical interval, from its rows.
+ */
+export const medianIntervalSql = (alias: string, start = `${alias}.started_at`, end = `${alias}.ended_at`) =>
+  `(select percentile_cont(0.5) within group (order by m.interval_seconds) from metric_samples m
+     where m.tenant_id = ${alias}.tenant_id and m.collector_id = ${alias}.collector_id
+       and m.ts >= ${start} and m.ts <= ${end})`;
+
 export interface CompletedSession {
   id: string;
   tenantId: string;
@@ -17,7 +26,7 @@ export interface CompletedSession {
  * Completes the active trickle sessions whose last data arrived (wall clock) longer ago than the timeout — the
  * tenant's trickle_session_timeout_minutes unless `timeoutMinutes` is given — at `now` (epoch s). All tenants the
  * caller's access sees, or only `tenantId`. A session a flush is extending right now (its row locked) is skipped:
- * it is not silent. Returns what was completed.
+ * it is not silent. Its typical interval is taken again from its rows. Returns what was completed.
  */
 export async function completeSilentSessions(
   db: Db,
@@ -35,7 +44,8 @@ export async function completeSilentSessions(
               - make_interval(mins => coalesce(${timeout}::int, t.trickle_session_timeout_minutes))
           order by r.tenant_id, r.collector_id, r.id
           for update of r skip locked)
-        update recordings r set status = 'completed', updated_at = now()
+        update recordings r set status = 'completed', updated_at = now(),
+          interval_seconds = coalesce(${sql.raw(medianIntervalSql('r'))}, r.interval_seconds)
         from silent where r.tenant_id = silent.tenant_id and r.id = silent.id
         returning r.id::text as id, r.tenant_id::text as t, r.collector_id::text as c, r.name, r.sample_count as n`,
   );
