@@ -245,6 +245,40 @@ describe('the long poll', () => {
     expect(Date.now() - started).toBeLessThan(8000);
   });
 
+  it('finds a job started through another server process by the end of its wait (the database is the state)', async () => {
+    const { database } = await getApp();
+    const other = await buildTestApp(database);
+    await other.ready();
+    try {
+      const t = await createTestTenant();
+      const a = await createAgent(t);
+      const started = Date.now();
+      const waiting = a.poll(3);
+      await new Promise((r) => setTimeout(r, 300));
+      const token = await t.token('member');
+      const created = await other.inject({
+        method: 'POST',
+        url: '/api/v1/jobs/',
+        headers: { host: t.host, authorization: `Bearer ${token}` },
+        payload: { collector_ids: [a.id], profile: 'cpu' },
+      });
+      expect(created.statusCode).toBe(201);
+      const answer = await waiting;
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json().id).toBe(created.json()[0].id);
+      expect(Date.now() - started).toBeLessThan(4500);
+      // And the other process sees it running.
+      const shown = await other.inject({
+        method: 'GET',
+        url: `/api/v1/jobs/${answer.json().id}/`,
+        headers: { host: t.host, authorization: `Bearer ${token}` },
+      });
+      expect(shown.json().status).toBe('running');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('ends every waiting poll when the server closes, and a newer poll of one server ends the older', async () => {
     const { database } = await getApp();
     const app = await buildTestApp(database);
