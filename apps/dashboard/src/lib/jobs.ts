@@ -71,11 +71,11 @@ export const isFinished = (status: JobStatus): boolean => FINISHED_JOB_STATUSES.
 /** Whether a list of jobs is still moving (the page polls while it is). */
 export const anyActive = (jobs: readonly Pick<Job, 'status'>[]): boolean => jobs.some((j) => !isFinished(j.status));
 
-/** "step 3 of 12"; undefined before the agent reported any progress. */
-export function stepText(job: Pick<Job, 'progress'>): string | undefined {
+/** "step 3 of 12" (all of them once it succeeded); undefined before the agent reported any progress. */
+export function stepText(job: Pick<Job, 'progress' | 'status'>): string | undefined {
   const p = job.progress;
   if (!p || p.steps <= 0) return undefined;
-  return `step ${Math.min(p.step, p.steps)} of ${p.steps}`;
+  return `step ${job.status === 'succeeded' ? p.steps : Math.min(p.step, p.steps)} of ${p.steps}`;
 }
 
 /** Share of the steps done, 0–100 (for a progress bar); undefined when unknown. */

@@ -85,11 +85,16 @@ export function BenchmarkComparison({ ids, editable }: { ids: readonly string[];
   const groups = metricGroups(data);
   const excluded = excludedBenchmarkRuns(data.servers);
   const leftOut = excludedText(excluded);
-  const empty = data.servers.filter((s) => Object.values(s.metrics).every((m) => m.n === 0));
+  // Servers with no run at all in the window (runs left out are said below, with the button to include them).
+  const empty = data.servers.filter((s) =>
+    Object.values(s.benchmarks).every((b) => b.used + b.excluded.suspect + b.excluded.invalid === 0),
+  );
   const curve = scalingData(data.servers);
   const curved = data.servers.filter((s) => s.curve.length > 0);
+  // Scores are against the team's baseline server when one is set, else the first server.
+  const scoreBaseline = data.servers[0]?.scores.baseline_collector;
   const baselineName =
-    data.servers.find((s) => s.collector_id === data.baseline_collector)?.collector_name ?? 'the first server';
+    data.servers.find((s) => s.collector_id === scoreBaseline)?.collector_name ?? "the team's baseline server";
 
   return (
     <div className="stack">
@@ -118,9 +123,13 @@ export function BenchmarkComparison({ ids, editable }: { ids: readonly string[];
       )}
       {groups.length === 0 ? (
         <div className="card">
-          <EmptyState title="None of these servers has a benchmark run yet.">
-            Run benchmark starts the suite on them through their agents; `pcc bench quick` runs it from a shell.
-          </EmptyState>
+          {leftOut ? (
+            <EmptyState title="Every run of these servers was left out: include them above to compare them." />
+          ) : (
+            <EmptyState title="None of these servers has a benchmark run yet.">
+              Run benchmark starts the suite on them through their agents; `pcc bench quick` runs it from a shell.
+            </EmptyState>
+          )}
         </div>
       ) : (
         <>
