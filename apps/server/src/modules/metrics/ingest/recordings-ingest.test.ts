@@ -273,7 +273,7 @@ const collection = (from: number, rounds: number) =>
     .join('\n');
 
 describe('recordings retention', () => {
-  it('deletes recordings that ended longer ago than the tenant’s setting, with their series; none by default', async () => {
+  it('deletes recordings kept longer than the tenant’s setting, with their series; none by default', async () => {
     const now = Math.floor(Date.now() / 1000);
     const limited = await createTestTenant();
     const patch = await limited.request({
@@ -295,8 +295,16 @@ describe('recordings retention', () => {
         expect(res.json().metrics_count).toBe(3);
       }
     }
-    // A live row of the limited tenant, 40 days old and in no recording (only a test can put one there).
     const { database } = await getApp();
+    // Kept since their data was taken (as a trickle session is): counted from created_at, not from the data.
+    await acrossTenants(() =>
+      database.db.execute(sql`update recordings set created_at = started_at
+        where tenant_id = any(${sql.param([limited.id, keeping.id])}::uuid[])`),
+    );
+    // A fresh upload of data 40 days old is kept: its 30 days count from the upload.
+    const fresh = await upload(limited, a.api_key, 'fresh.json', collection(now - 45 * DAY, 4));
+    expect(fresh.statusCode, fresh.body).toBe(201);
+    // A live row of the limited tenant, 40 days old and in no recording (only a test can put one there).
     await ingestSamples(database.db, limited.id, a.id, [sampleAt(now - 40 * DAY + 3600)]);
 
     const done = await acrossTenants(() =>
@@ -306,10 +314,13 @@ describe('recordings retention', () => {
       }),
     );
     expect(done.recordingsDeleted).toBe(1);
-    expect((await recordingsOf(limited.id, a.id)).map((r) => r.s)).toEqual([now - 10 * DAY + 10]);
+    expect((await recordingsOf(limited.id, a.id)).map((r) => r.s)).toEqual([now - 45 * DAY + 10, now - 10 * DAY + 10]);
     expect((await recordingsOf(keeping.id, b.id)).map((r) => r.s)).toEqual([now - 40 * DAY + 10, now - 10 * DAY + 10]);
     // The deleted recording's series went with it, and so did the stray live row past the raw retention.
-    expect((await hostSeries(limited.id, a.id)).map((r) => r.t)).toEqual([10, 20, 30].map((s) => now - 10 * DAY + s));
+    expect((await hostSeries(limited.id, a.id)).map((r) => r.t)).toEqual([
+      ...[10, 20, 30].map((s) => now - 45 * DAY + s),
+      ...[10, 20, 30].map((s) => now - 10 * DAY + s),
+    ]);
     expect(await hostSeries(keeping.id, b.id)).toHaveLength(6);
   });
 });

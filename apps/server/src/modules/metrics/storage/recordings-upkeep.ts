@@ -53,9 +53,10 @@ export async function completeSilentSessions(
 }
 
 /**
- * Deletes, with their series, the completed recordings that ended longer ago than their tenant's
- * recordings_retention_days (tenants without one keep them; an active session is still growing): all tenants the
- * caller's access sees, or only `tenants`. Returns how many.
+ * Deletes, with their series, the completed recordings kept longer than their tenant's recordings_retention_days —
+ * counted from when XAT got them (created_at), not from their data: an upload of last year's run is kept that many days
+ * from its upload, not deleted at once (tenants without a setting keep them; an active session is still growing): all
+ * tenants the caller's access sees, or only `tenants`. Returns how many.
  */
 export async function deleteExpiredRecordings(db: Db, now: number, tenants?: readonly string[]): Promise<number> {
   const expired = await queryRows<{ id: string; t: string }>(
@@ -63,8 +64,8 @@ export async function deleteExpiredRecordings(db: Db, now: number, tenants?: rea
     sql`select r.id::text as id, r.tenant_id::text as t from recordings r join tenants t on t.id = r.tenant_id
         where t.recordings_retention_days is not null and r.status = 'completed'
           and ${tenants ? sql`r.tenant_id = any(${sql.param([...tenants])}::uuid[])` : sql`true`}
-          and r.ended_at < to_timestamp(${now}::float8) - make_interval(days => t.recordings_retention_days)
-        order by r.tenant_id, r.ended_at`,
+          and r.created_at < to_timestamp(${now}::float8) - make_interval(days => t.recordings_retention_days)
+        order by r.tenant_id, r.created_at`,
   );
   let deleted = 0;
   for (const r of expired) if (await deleteRecordingWithSeries(db, r.t, r.id, now * 1000)) deleted++;
