@@ -66,6 +66,15 @@ export const CollectorSchema = Type.Object({
   clock_skew_seconds: Nullable(
     Type.Number({ description: "The agent's clock minus the server's, as measured from its batches (seconds)" }),
   ),
+  jobs_polled_at: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'Last time the agent asked for a benchmark job; null: it never did (the original Go pcc never does)',
+    }),
+  ),
+  agent_capabilities: Type.String({
+    description: 'What the agent said it runs on its last job poll, e.g. `jobs,suite`',
+  }),
   memory_gib: Nullable(Type.Number()),
   storage_gib: Nullable(Type.Number()),
   storage_type: Type.Enum(STORAGE_TYPES),

@@ -41,6 +41,11 @@ export const JobSchema = Type.Object({
   status: Type.Enum(JOB_STATUSES),
   progress: Nullable(JobProgressSchema),
   error: Nullable(Type.String({ description: 'Why it failed, in the agent’s words, or why it timed out' })),
+  error_code: Nullable(
+    Type.String({
+      description: 'The agent’s reason: busy (machine not quiet), locked (another test ran), error, timeout',
+    }),
+  ),
   /** The stored result (benchmark run) once it succeeded. */
   result_id: Nullable(Uuid),
   not_before: DateTime,

@@ -60,6 +60,8 @@ export function toCollectorDto(
     effective_cpus: row.effectiveCpus ?? null,
     dropped_samples: row.droppedSamples,
     clock_skew_seconds: row.clockSkewSeconds,
+    jobs_polled_at: row.jobsPolledAt?.toISOString() ?? null,
+    agent_capabilities: row.agentCapabilities,
     memory_gib: num(row.memoryGib),
     storage_gib: num(row.storageGib),
     storage_type: row.storageType as Collector['storage_type'],

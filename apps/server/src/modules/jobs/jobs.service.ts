@@ -31,6 +31,7 @@ export function toJobDto(row: JobWithNames): Job {
           }
         : null,
     error: row.error,
+    error_code: errorCodeOf(row),
     result_id: row.resultId,
     not_before: row.notBefore.toISOString(),
     timeout_seconds: row.timeoutSeconds,
