@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/client.ts';
 import { getApp } from './helpers.ts';
 
-// What lets the schema move to Citus (ARCHITECTURE.md): every tenant-owned table can be distributed on tenant_id and
+// What lets the schema move to Citus (docs/tenancy-and-scaling.md): every tenant-owned table can be distributed on tenant_id and
 // co-located, because each of its keys leads with tenant_id — read from the migrated database's catalog, so a new
 // table or constraint that breaks the rule fails here.
 
