@@ -6,64 +6,13 @@ import {
   SUITE_METRICS,
   type SuiteMetricDef,
 } from '@xat/contracts';
-import { ratioOf, type Summary, summarize } from '@xat/stats';
+import { pairWithBaseline, scaledMean, summarize } from '@xat/stats';
 import { roundHalfEven } from '../../lib/round.ts';
 import type { MetricRow } from './benchmark-runs.queries.ts';
 
 const r4 = (v: number) => roundHalfEven(v, 4);
 const r4OrNull = (v: number | null | undefined) => (v === null || v === undefined ? null : r4(v));
 const r2 = (v: number) => roundHalfEven(v, 2);
-const r2OrNull = (v: number | null | undefined) => (v === null || v === undefined ? null : r2(v));
-
-type Pair = Pick<MetricCompare, 'ratio' | 'verdict' | 'verdict_text'>;
-const x = (v: number) => `${v.toFixed(2)}×`;
-const runsText = (n: number, baseline: number) => (n === baseline ? `${n} runs each` : `${n} and ${baseline} runs`);
-
-/**
- * This server's values against the baseline's, as the load-test compare words it (loadtests/compare.stats.ts, whose
- * module this one may not import): ratioOf's ratio of geometric means with its 95 % interval and verdict; one run on
- * either side gives a figure but no verdict; "slower" said as the baseline's multiple of this server.
- */
-export function pairWithBaseline(values: readonly number[], baseline: readonly number[] | null): Pair {
-  if (baseline === null)
-    return { ratio: { value: 1, ci95_low: null, ci95_high: null }, verdict: 'baseline', verdict_text: 'baseline' };
-  const a = values.filter((v) => v > 0);
-  const b = baseline.filter((v) => v > 0);
-  const none = (whose: string): Pair => ({
-    ratio: null,
-    verdict: 'no_runs',
-    verdict_text: `no runs of ${whose} to compare`,
-  });
-  if (a.length === 0) return none('this server');
-  if (b.length === 0) return none('the baseline');
-  const r = ratioOf(a, b);
-  const ratio = { value: r2(r.value), ci95_low: r2OrNull(r.ci95?.[0]), ci95_high: r2OrNull(r.ci95?.[1]) };
-  if (r.verdict === 'single_run' || !r.ci95)
-    return {
-      ratio,
-      verdict: 'single_run',
-      verdict_text: `single run: ${x(r.value)} — run the benchmark again to know`,
-    };
-  const [factor, low, high] =
-    r.verdict === 'slower' ? [1 / r.value, 1 / r.ci95[1], 1 / r.ci95[0]] : [r.value, r.ci95[0], r.ci95[1]];
-  const interval = `95 %: ${low.toFixed(2)}–${high.toFixed(2)}`;
-  const runs = runsText(a.length, b.length);
-  const verdict_text =
-    r.verdict === 'indistinguishable'
-      ? `indistinguishable (${x(r.value)}, ${interval}, ${runs})`
-      : `${x(factor)} ${r.verdict}, ${interval}, ${runs}`;
-  return { ratio, verdict: r.verdict, verdict_text };
-}
-
-/** The mean with its interval divided by `divisor` (per $/h); null without a positive divisor. */
-function scaled(summary: Summary | null, divisor: number | null) {
-  if (!summary || divisor === null || !(divisor > 0)) return null;
-  return {
-    value: r4(summary.mean / divisor),
-    ci95_low: r4OrNull(summary.ci95 ? summary.ci95[0] / divisor : null),
-    ci95_high: r4OrNull(summary.ci95 ? summary.ci95[1] / divisor : null),
-  };
-}
 
 /** The codes of the reasons stored with a benchmark, read loosely (they are jsonb). */
 function reasonCodes(reasons: unknown): string[] {
@@ -132,8 +81,12 @@ export function metricCompare(
   hourlyCost: number | null,
 ): MetricCompare {
   const summary = values.length ? summarize(values) : null;
-  const pair = pairWithBaseline(oriented(def, values), baseline === null ? null : oriented(def, baseline));
-  const perDollar = def.better === 'higher' ? scaled(summary, hourlyCost) : null;
+  const { exact: _, ...pair } = pairWithBaseline(
+    oriented(def, values),
+    baseline === null ? null : oriented(def, baseline),
+    { again: 'benchmark', round: r2 },
+  );
+  const perDollar = def.better === 'higher' ? scaledMean(summary, hourlyCost, r4) : null;
   return {
     n: summary?.n ?? 0,
     median: r4OrNull(summary?.median),
