@@ -16,13 +16,6 @@ import { formatDuration } from './format.ts';
 
 export const NO_JOBS_REASON = "agent doesn't run jobs — the original pcc or an old agent";
 
-/** What the collector answer may say about the agent's jobs (fields the jobs work adds; absent on older servers). */
-interface JobFields {
-  jobs_polled_at?: string | null;
-  jobs_supported?: boolean;
-  agent_capabilities?: string | readonly string[];
-}
-
 export interface JobSupport {
   ok: boolean;
   /** Why not, in words (shown beside the disabled server). */
@@ -31,16 +24,10 @@ export interface JobSupport {
   warning?: string;
 }
 
-/**
- * Whether a server can be given a job: its agent must have asked for jobs (the original Go pcc never does). When the
- * server's answer says nothing about it, the server is offered and the API's refusal says why.
- */
-export function jobSupport(c: Collector, now: number = Date.now()): JobSupport {
-  const f = c as Collector & JobFields;
-  const known = 'jobs_polled_at' in f || 'jobs_supported' in f;
-  if (!known) return { ok: true };
-  if (f.jobs_supported === false || !f.jobs_polled_at) return { ok: false, reason: NO_JOBS_REASON };
-  const age = (now - Date.parse(f.jobs_polled_at)) / 1000;
+/** Whether a server can be given a job: its agent must have asked for jobs (the original Go pcc never does). */
+export function jobSupport(c: Pick<Collector, 'jobs_polled_at'>, now: number = Date.now()): JobSupport {
+  if (!c.jobs_polled_at) return { ok: false, reason: NO_JOBS_REASON };
+  const age = (now - Date.parse(c.jobs_polled_at)) / 1000;
   if (age > AGENT_JOBS_STALE_SECONDS)
     return {
       ok: true,
@@ -48,6 +35,14 @@ export function jobSupport(c: Collector, now: number = Date.now()): JobSupport {
     };
   return { ok: true };
 }
+
+/** The agent's reason code of a failure, in a few words. */
+export const ERROR_CODE_TEXT: Record<string, string> = {
+  busy: 'machine busy',
+  locked: 'another test running',
+  timeout: 'timed out',
+  error: 'error',
+};
 
 export const JOB_STATUS_TEXT: Record<JobStatus, string> = {
   queued: 'queued',

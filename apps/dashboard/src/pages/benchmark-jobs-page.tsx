@@ -14,7 +14,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a finished group's results are read: the comparison of its servers, or the one server's page. */
 function NextStep({ jobs }: { jobs: readonly Job[] }) {
-  const done = [...new Set(jobs.filter((j) => j.status === 'succeeded').map((j) => j.collector))];
+  // The first server is the comparison's baseline: the one that started first (the first chosen when staggered).
+  const order = (a: Job, b: Job) =>
+    Date.parse(a.not_before) - Date.parse(b.not_before) || a.collector_name.localeCompare(b.collector_name);
+  const done = [
+    ...new Set(
+      jobs
+        .filter((j) => j.status === 'succeeded')
+        .sort(order)
+        .map((j) => j.collector),
+    ),
+  ];
   if (anyActive(jobs)) return <span className="muted">Updated every 2 seconds while a job is queued or running.</span>;
   if (done.length >= 2)
     return (

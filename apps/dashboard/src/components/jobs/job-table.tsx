@@ -4,6 +4,7 @@ import { useCancelJob } from '../../api/jobs.ts';
 import { headlineFigures } from '../../lib/benchmark-compare.ts';
 import { formatDuration, formatIsoDateTime } from '../../lib/format.ts';
 import {
+  ERROR_CODE_TEXT,
   elapsedSeconds,
   isFinished,
   JOB_STATUS_CLASS,
@@ -81,6 +82,11 @@ export function JobTable({ jobs, editable }: { jobs: readonly Job[]; editable: b
                   </td>
                   <td>
                     <span className={`badge ${JOB_STATUS_CLASS[j.status]}`}>{JOB_STATUS_TEXT[j.status]}</span>
+                    {failed && j.error_code && (
+                      <div className="faint nowrap" style={{ fontSize: 12 }}>
+                        {ERROR_CODE_TEXT[j.error_code] ?? j.error_code}
+                      </div>
+                    )}
                   </td>
                   <td className="nowrap">
                     <progress
