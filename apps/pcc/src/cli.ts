@@ -101,7 +101,10 @@ const COMMANDS: Record<string, Command> = {
   --disk-engine E    fio when installed (auto), or force one
   --quiet-wait S     how long to wait for a quiet machine before refusing (exit 4); --force runs anyway
   --json             the result (as the server stores it) on stdout; the table on stderr
-  --no-upload        cpu_sweep's load tests are not uploaded (network still measures the server)`,
+  --no-upload        neither the result nor cpu_sweep's load tests are uploaded (network still measures the server)
+
+With a server configured the result is uploaded as a benchmark run (POST /api/v1/benchmark-runs/), judged again by
+the server; one the server does not take is kept in the data dir as bench-<start>.json, and pcc bench exits 1.`,
     options: {
       ...COMMON,
       ...JSON_FLAG,

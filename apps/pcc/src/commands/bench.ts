@@ -1,8 +1,9 @@
 /**
  * `pcc bench [profile or benchmark …]`: the benchmark suite from a shell — the same runSuite the daemon runs for a
- * job. Progress on stderr, a table on stdout (or --json, the result as the server stores it).
- * Exit: 0 valid or suspect, 1 failed (nothing could run, another test holds the lock, interrupted), 2 usage,
- * 3 judged invalid, 4 the machine never became quiet.
+ * job. Progress on stderr, a table on stdout (or --json, the result as the server stores it); then, with a server
+ * configured and unless --no-upload, the result is uploaded as a benchmark run (kept in a file when it cannot be).
+ * Exit: 0 valid or suspect, 1 failed (nothing could run, another test holds the lock, interrupted, the upload failed),
+ * 2 usage, 3 judged invalid, 4 the machine never became quiet; 1 wins over 3, as in `pcc loadtest`.
  */
 import { QUIET_WAIT_SECONDS } from '@xat/contracts';
 import type { DiskEngine } from '../bench/disk.ts';
@@ -10,6 +11,7 @@ import { planOf } from '../bench/plan.ts';
 import { createProgressBar } from '../bench/progress-bar.ts';
 import { CancelledError, LockedError, MachineBusyError, runSuite } from '../bench/suite.ts';
 import { suiteText } from '../bench/text.ts';
+import { uploadSuiteResult } from '../bench/upload-run.ts';
 import { type CommandContext, CommandError, EXIT } from './context.ts';
 
 function numberFlag(ctx: CommandContext, name: string, fallback: number, min: number, max: number, what: string) {
@@ -45,6 +47,11 @@ export async function benchCommand(ctx: CommandContext): Promise<number> {
   if (!ENGINES.includes(engine)) throw new CommandError(`--disk-engine must be one of ${ENGINES.join(', ')}`);
   const dir = typeof ctx.flags.dir === 'string' ? ctx.flags.dir : process.cwd();
   const { serverUrl, apiKey } = ctx.settings;
+  const upload = !ctx.flags['no-upload'];
+  if (upload && !(serverUrl && apiKey))
+    ctx.err(
+      'The result will not be uploaded: no server configured (--server-url and --api-key, or PCC_SERVER_URL and PCC_APIKEY).\n',
+    );
 
   const bar = createProgressBar(ctx.err, ctx.isTTY);
   let result: Awaited<ReturnType<typeof runSuite>>;
@@ -59,7 +66,7 @@ export async function benchCommand(ctx: CommandContext): Promise<number> {
       diskEngine: engine,
       serverUrl,
       apiKey,
-      uploadLoadTests: !ctx.flags['no-upload'],
+      uploadLoadTests: upload,
       dataDir: ctx.settings.dataDir,
       force: ctx.flags.force === true,
       quietWaitSeconds,
@@ -81,6 +88,14 @@ export async function benchCommand(ctx: CommandContext): Promise<number> {
     ctx.err(text);
     ctx.out(`${JSON.stringify(result, null, 2)}\n`);
   } else ctx.out(text);
-  if (result.benchmarks.every((b) => b.error !== undefined)) return EXIT.failed;
+  const nothingRan = result.benchmarks.every((b) => b.error !== undefined);
+  if (upload && serverUrl && apiKey) {
+    if (nothingRan) ctx.err('Nothing was measured: the result is not uploaded.\n');
+    else {
+      const io = { dataDir: ctx.settings.dataDir, err: ctx.err, signal: ctx.signal };
+      if (!(await uploadSuiteResult(io, { url: serverUrl, apiKey }, result))) return EXIT.failed;
+    }
+  }
+  if (nothingRan) return EXIT.failed;
   return result.validity === 'invalid' ? EXIT.invalid : EXIT.done;
 }

@@ -2,14 +2,12 @@
  * Sends load-test results to the server, one as each run finishes; registers first when this data dir never did (and
  * only once for a series). A result the server did not take is saved to a file: the measurement took minutes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type CommandContext, reasonOf } from '../commands/context.ts';
 import { HttpClient } from '../http.ts';
 import { rememberRegistration, sendRegistration } from '../register.ts';
 import { detectSpecs } from '../specs/specs.ts';
 import { readState } from '../state.ts';
+import { saveUnsent, unsentFileName } from '../upload/unsent.ts';
 import type { LoadTestResult } from './result.ts';
 import { LOADTEST_PATH, toLoadTestCreate } from './upload.ts';
 
@@ -58,17 +56,11 @@ export function createResultSender(ctx: SendIo, baseUrl: string, apiKey: string)
 
 /** Saves a result the server did not take, and says where; always false (not uploaded). */
 function saveResult(ctx: SendIo, result: LoadTestResult, why: string): false {
-  const name = `loadtest-${result.started_at.replace(/[:.]/g, '-')}.json`;
-  for (const dir of [ctx.settings.dataDir, tmpdir()]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, name), `${JSON.stringify(result, null, 2)}\n`);
-      ctx.err(`${why}\nThe result is saved in ${join(dir, name)}.\n`);
-      return false;
-    } catch {
-      // try the next place
-    }
-  }
-  ctx.err(`${why}\n`);
+  saveUnsent(
+    { dataDir: ctx.settings.dataDir, err: ctx.err },
+    unsentFileName('loadtest', result.started_at),
+    result,
+    why,
+  );
   return false;
 }
