@@ -14,10 +14,11 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../server/src/app-types.ts';
 import { benchmarkRuns } from '../../../server/src/db/schema.ts';
+import { around, suiteResult } from '../../../server/src/modules/benchmark-runs/test-results.ts';
 import { findCollector } from '../../../server/src/modules/collectors/collectors.queries.ts';
 import { findJob } from '../../../server/src/modules/jobs/jobs.queries.ts';
 import { errorCodeOf } from '../../../server/src/modules/jobs/jobs.service.ts';
-import { createAgent, type JobBody, startJobs, suiteResult } from '../../../server/src/modules/jobs/test-support.ts';
+import { createAgent, type JobBody, startJobs } from '../../../server/src/modules/jobs/test-support.ts';
 import {
   DEFAULT_DOMAINS,
   DEFAULT_TENANT_NAME,
@@ -150,7 +151,7 @@ describe('pcc run’s job loop against the server', () => {
     const first = await runLoadTest(loop.agent.id);
     await until(async () => (await job(first.id)).progress?.message === 'cpu_sweep 1/1');
     expect(script.calls[0]).toMatchObject({ benchmarks: ['cpu_sweep'], runs: 1, serverUrl: url, force: false });
-    script.release(suiteResult());
+    script.release(suiteResult({ 'cpu_sweep.units_100pct': around(100) }, { profile: 'cpu' }));
     await until(async () => (await job(first.id)).status === 'succeeded');
     const { database } = await getApp();
     const stored = await database.db

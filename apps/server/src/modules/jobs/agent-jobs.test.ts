@@ -3,13 +3,16 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, createTestTenant, getApp } from '../../../test/helpers.ts';
 import { benchmarkRuns, jobs } from '../../db/schema.ts';
+import { around, suiteResult } from '../benchmark-runs/test-results.ts';
 import { claimNextJob } from './agent-jobs.queries.ts';
 import { AGENT_GONE, NOT_PICKED_UP, sweepJobTimeouts } from './job-timeouts.queries.ts';
 import { findJob } from './jobs.queries.ts';
 import { errorCodeOf } from './jobs.service.ts';
-import { createAgent, getJob, startJobs, suiteResult } from './test-support.ts';
+import { createAgent, getJob, startJobs } from './test-support.ts';
 
 const seconds = (s: number) => new Date(Date.now() + s * 1000);
+/** What a CPU job's agent uploads: the sweep's units at 100 %, three close repeats. */
+const sweepResult = () => suiteResult({ 'cpu_sweep.units_100pct': around(100) }, { profile: 'cpu' });
 
 describe('the agent’s side of jobs', () => {
   it('takes its job, reports progress, uploads the result: the job succeeds and points at the stored run', async () => {
@@ -52,7 +55,7 @@ describe('the agent’s side of jobs', () => {
     expect(noResult.statusCode).toBe(400);
     expect(noResult.json()).toHaveProperty('result');
 
-    const finished = await a.finish(job.id, { status: 'succeeded', result: suiteResult() });
+    const finished = await a.finish(job.id, { status: 'succeeded', result: sweepResult() });
     expect(finished.statusCode).toBe(200);
     const done = finished.json();
     expect(done).toMatchObject({ id: job.id, status: 'succeeded', error: null, finished_at: expect.any(String) });
@@ -63,7 +66,7 @@ describe('the agent’s side of jobs', () => {
     expect(run).toMatchObject({ collectorId: a.id, jobId: job.id, profile: 'cpu' });
 
     // A retry after a lost answer changes nothing; any other end is refused.
-    const again = await a.finish(job.id, { status: 'succeeded', result: suiteResult() });
+    const again = await a.finish(job.id, { status: 'succeeded', result: sweepResult() });
     expect(again.statusCode).toBe(200);
     expect(again.json().result_id).toBe(done.result_id);
     const runs = await database.db.select().from(benchmarkRuns).where(eq(benchmarkRuns.jobId, job.id));
@@ -80,7 +83,7 @@ describe('the agent’s side of jobs', () => {
     const [job] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
     if (!job) throw new Error('no job');
     await a.poll();
-    const result = suiteResult();
+    const result = sweepResult();
     const backwards = { ...result, finished_at: '2000-01-01T00:00:00Z' };
     const res = await a.finish(job.id, { status: 'succeeded', result: backwards });
     expect(res.statusCode).toBe(400);
@@ -177,7 +180,7 @@ describe('the agent’s side of jobs', () => {
     expect(await getJob(t, job.id)).toMatchObject({ status: 'timed_out', error: AGENT_GONE });
     // The agent, back after all, is told to stop, and its end is refused.
     expect((await a.progress(job.id)).json()).toEqual({ cancel: true });
-    expect((await a.finish(job.id, { status: 'succeeded', result: suiteResult() })).statusCode).toBe(409);
+    expect((await a.finish(job.id, { status: 'succeeded', result: sweepResult() })).statusCode).toBe(409);
 
     const [slow] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
     if (!slow) throw new Error('no job');

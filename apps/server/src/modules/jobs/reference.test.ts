@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTestTenant } from '../../../test/helpers.ts';
-import { createAgent, getJob, suiteResult } from './test-support.ts';
+import { suiteResult } from '../benchmark-runs/test-results.ts';
+import { createAgent, getJob } from './test-support.ts';
 
 describe('the reference’s POST /api/v1/loadtest(s)/run/<collector>/', () => {
   it('starts the CPU sweep once as a job, under both spellings, and answers the job', async () => {
@@ -100,7 +101,10 @@ describe('the reference’s /api/v1/pcc/benchmark/compare', () => {
     expect(running.servers[0]).toMatchObject({ status: 'running', progress: 50, message: 'sweep: 50 %' });
     expect(running.phase).toContain('azure-4: sweep: 50 %');
 
-    await a.finish(jobA, { status: 'succeeded', result: suiteResult('cpu_sweep', 'units_100pct', [180, 182, 184]) });
+    await a.finish(jobA, {
+      status: 'succeeded',
+      result: suiteResult({ 'cpu_sweep.units_100pct': [180, 182, 184] }, { profile: 'cpu' }),
+    });
     const jobB = (await b.poll()).json().id;
     await b.finish(jobB, { status: 'failed', code: 'busy', message: 'The machine was busy.' });
     const done = await read();

@@ -1,5 +1,5 @@
-/** Jobs in the tests: servers whose agent runs jobs, the agent's side of the API, a suite result to upload. */
-import { AGENT_CAPABILITIES_HEADER, type SuiteBenchmark, type SuiteResult } from '@xat/contracts';
+/** Jobs in the tests: servers whose agent runs jobs, the agent's side of the API (a result: benchmark-runs/test-results.ts). */
+import { AGENT_CAPABILITIES_HEADER } from '@xat/contracts';
 import { createCollector, type TestTenant } from '../../../test/helpers.ts';
 
 export interface TestAgent {
@@ -60,44 +60,4 @@ export async function getJob(t: TestTenant, id: string): Promise<JobBody> {
   const res = await t.request({ method: 'GET', url: `/api/v1/jobs/${id}/`, auth: 'viewer' });
   if (res.statusCode !== 200) throw new Error(`get job: ${res.statusCode} ${res.body}`);
   return res.json<JobBody>();
-}
-
-/** A suite result as the agent uploads it: one benchmark, three close repeats of one metric. */
-export function suiteResult(
-  benchmark: SuiteBenchmark = 'cpu_sweep',
-  metric = 'units_100pct',
-  values = [99, 100, 101],
-): SuiteResult {
-  const finished = new Date();
-  const key = `${benchmark}.${metric}`;
-  return {
-    profile: 'cpu',
-    started_at: new Date(finished.getTime() - 60_000).toISOString(),
-    finished_at: finished.toISOString(),
-    forced: false,
-    background_busy_pct: 1,
-    record: {
-      cpu_model: 'Test CPU',
-      microcode: null,
-      smt: true,
-      numa_nodes: 1,
-      kernel: '6.1.0',
-      governor: null,
-      hypervisor: 'kvm',
-      agent_version: '0.0.0-test',
-      vcpus: 4,
-      effective_cpus: 4,
-    },
-    benchmarks: [
-      {
-        name: benchmark,
-        runs: values.map((v) => ({ metrics: { [key]: v }, conditions: { other_load_pct: 0.5, steal_pct: 0 } })),
-        metrics: { [key]: { n: values.length, median: values[1] ?? null, cv_pct: 1, values } },
-        validity: 'valid',
-        validity_reasons: [],
-      },
-    ],
-    validity: 'valid',
-    validity_reasons: [],
-  };
 }
