@@ -28,6 +28,15 @@ export const PROVIDER_LABELS: Readonly<Record<string, string>> = {
   '': 'Unknown',
 };
 
+/** Every vm_brand's label on our own pages: the reference's, and the names it shows raw (hardware makers, other). */
+export const BRAND_LABELS: Readonly<Record<string, string>> = {
+  ...PROVIDER_LABELS,
+  dell: 'Dell',
+  hp: 'HP',
+  lenovo: 'Lenovo',
+  other: 'Other',
+};
+
 /** The reference's compare colours, cycled over the servers in order. */
 export const COMPARE_COLORS = [
   '#3b82f6',
