@@ -46,7 +46,7 @@ function randomStream(bytes: number): Readable {
 
 /** onRequest, after the key: a transfer slot, held until the answer is closed; the transfer ends at the deadline. */
 const holdSlot = (limiter: NettestLimiter) => async (request: FastifyRequest, reply: FastifyReply) => {
-  const release = limiter.tryAcquire(request.tenant.id);
+  const release = limiter.tryAcquire({ tenantId: request.tenant.id });
   if (!release)
     throw throttled(
       NETTEST_RETRY_AFTER_SECONDS,

@@ -105,7 +105,7 @@ describe('network test endpoints', () => {
     const agentA = await agentOf(a);
     const agentB = await agentOf(b);
     const limiter = nettestLimiterOf(app);
-    const held = Array.from({ length: NETTEST_MAX_PER_TENANT }, () => limiter.tryAcquire(a.id));
+    const held = Array.from({ length: NETTEST_MAX_PER_TENANT }, () => limiter.tryAcquire({ tenantId: a.id }));
     try {
       const refused = await agentA(`${BASE}/download/?bytes=1000`);
       expect(refused.statusCode).toBe(429);
@@ -165,17 +165,17 @@ describe('network test endpoints', () => {
 describe('the transfer limiter', () => {
   it('counts per tenant and in all, and a release frees one slot once', () => {
     const limiter = createNettestLimiter(2, 3);
-    const a1 = limiter.tryAcquire('a');
-    const a2 = limiter.tryAcquire('a');
+    const a1 = limiter.tryAcquire({ tenantId: 'a' });
+    const a2 = limiter.tryAcquire({ tenantId: 'a' });
     expect(a1 && a2).toBeTruthy();
-    expect(limiter.tryAcquire('a')).toBeUndefined();
-    const b1 = limiter.tryAcquire('b');
+    expect(limiter.tryAcquire({ tenantId: 'a' })).toBeUndefined();
+    const b1 = limiter.tryAcquire({ tenantId: 'b' });
     expect(b1).toBeTruthy();
-    expect(limiter.tryAcquire('c')).toBeUndefined(); // 3 in all
+    expect(limiter.tryAcquire({ tenantId: 'c' })).toBeUndefined(); // 3 in all
     a1?.();
     a1?.();
     expect(limiter.inFlight).toBe(2);
-    expect(limiter.tryAcquire('a')).toBeTruthy();
-    expect(limiter.tryAcquire('a')).toBeUndefined();
+    expect(limiter.tryAcquire({ tenantId: 'a' })).toBeTruthy();
+    expect(limiter.tryAcquire({ tenantId: 'a' })).toBeUndefined();
   });
 });
