@@ -125,6 +125,8 @@ describe('pcc run (the daemon) against a local server', () => {
       PCC_FREQUENCY: '1s',
       PCC_UPLOAD_INTERVAL: '1s',
       PCC_LOG_LEVEL: 'debug',
+      // This fake server takes metrics only: the daemon's job polls (its own tests) would reach the metrics handler.
+      PCC_JOBS: '0',
     };
     const first = startPcc(['run'], env);
     // Two samples stored (start-up takes longer on a busy machine: bounded wait, not a fixed sleep).

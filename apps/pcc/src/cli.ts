@@ -41,9 +41,10 @@ const COMMANDS: Record<string, Command> = {
   },
   run: {
     summary: 'the daemon: sample /proc, spool, upload',
-    usage: 'pcc run [--interval 10s] [--upload-interval 10s] [--spool-max 100MB]',
+    usage: 'pcc run [--interval 10s] [--upload-interval 10s] [--spool-max 100MB] [--no-jobs]',
     options: {
       ...COMMON,
+      'no-jobs': { type: 'boolean' },
       interval: { type: 'string' },
       frequency: { type: 'string' },
       'upload-interval': { type: 'string' },
@@ -145,7 +146,9 @@ Flags of every command:
   --config FILE      settings file (PCC_CONFIG, default /etc/pcc/config.json)
   --log-level LEVEL  debug, info, warn, error (PCC_LOG_LEVEL)
 Other settings: PCC_FREQUENCY (interval, e.g. 10s), PCC_UPLOAD_INTERVAL, PCC_DURATION, PCC_COLLECTION (collect's
-output), PCC_SPOOL_MAX. Flags win over the environment, which wins over the config file.
+output), PCC_SPOOL_MAX; PCC_JOBS=0 (or pcc run --no-jobs, or "jobs": false in the config file): pcc run never asks
+the server for benchmark jobs, so none can be started on this host remotely. Flags win over the environment, which
+wins over the config file.
 
 Exit codes: 0 done, 1 failed, 2 usage or settings; pcc loadtest and pcc bench also 3 (a run was judged invalid; a
 load test is uploaded all the same) and 4 (the machine never became quiet enough to start; --force runs anyway).

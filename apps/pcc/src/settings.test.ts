@@ -20,6 +20,7 @@ describe('settings', () => {
       collection: '/tmp/pcc.json',
       configFile: '/etc/pcc/config.json',
       logLevel: 'info',
+      jobs: true,
     });
   });
 
@@ -67,6 +68,21 @@ describe('settings', () => {
       expect(problems).toContain('--spool-max');
       expect(problems).toContain('PCC_LOG_LEVEL');
     }
+  });
+
+  it('benchmark jobs: on by default; off by --no-jobs, PCC_JOBS=0 or "jobs": false; a bad value is named', () => {
+    expect(resolveSettings({}, {}, noFile).jobs).toBe(true);
+    expect(resolveSettings({ 'no-jobs': true }, {}, noFile).jobs).toBe(false);
+    for (const off of ['0', 'false', 'OFF', 'no'])
+      expect(resolveSettings({}, { PCC_JOBS: off }, noFile).jobs).toBe(false);
+    expect(resolveSettings({}, {}, file({ jobs: false })).jobs).toBe(false);
+    expect(resolveSettings({}, {}, file({ jobs: 0 })).jobs).toBe(false);
+    // The environment wins over the file, --no-jobs over both.
+    expect(resolveSettings({}, { PCC_JOBS: '1' }, file({ jobs: false })).jobs).toBe(true);
+    expect(resolveSettings({ 'no-jobs': true }, { PCC_JOBS: 'on' }, file({ jobs: true })).jobs).toBe(false);
+    expect(() => resolveSettings({}, { PCC_JOBS: 'maybe' }, noFile)).toThrow(
+      'PCC_JOBS: "maybe" is not 1 or 0 (or true, false, on, off)',
+    );
   });
 
   it('a config file named explicitly must exist and be JSON; the default one may be absent', () => {

@@ -19,6 +19,8 @@ export interface Settings {
   readonly collection: string;
   readonly spoolMaxBytes: number;
   readonly logLevel: Level;
+  /** `pcc run` asks the server for benchmark jobs (off: `--no-jobs`, `PCC_JOBS=0`, `"jobs": false`). */
+  readonly jobs: boolean;
 }
 
 export const DEFAULT_CONFIG_FILE = '/etc/pcc/config.json';
@@ -43,6 +45,7 @@ const SOURCES = {
   collection: { flag: ['output'], env: 'PCC_COLLECTION', file: ['collection'] },
   spoolMax: { flag: ['spool-max'], env: 'PCC_SPOOL_MAX', file: ['spool_max'] },
   logLevel: { flag: ['log-level'], env: 'PCC_LOG_LEVEL', file: ['log_level'] },
+  jobs: { flag: [], env: 'PCC_JOBS', file: ['jobs'] },
 } satisfies Record<string, Source>;
 
 export class SettingsError extends Error {
@@ -72,7 +75,8 @@ export function resolveSettings(
     if (e !== undefined && e !== '') return { value: e, from: source.env };
     for (const key of source.file) {
       const v = file[key];
-      if (typeof v === 'string' || typeof v === 'number') return { value: String(v), from: `${configFile}: ${key}` };
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        return { value: String(v), from: `${configFile}: ${key}` };
     }
     return undefined;
   };
@@ -95,6 +99,12 @@ export function resolveSettings(
   if (level && !LEVELS.includes(level.value as Level))
     problems.push(`${level.from}: "${level.value}" is not one of ${LEVELS.join(', ')}`);
 
+  // --no-jobs is a switch (no value), so it is not among the sources: it wins over them all.
+  const jobsFrom = flags['no-jobs'] === true ? undefined : pick(SOURCES.jobs);
+  const jobs = flags['no-jobs'] === true ? false : jobsFrom ? parseSwitch(jobsFrom.value) : true;
+  if (jobs === undefined)
+    problems.push(`${jobsFrom?.from}: "${jobsFrom?.value}" is not 1 or 0 (or true, false, on, off)`);
+
   const settings: Settings = {
     serverUrl: serverUrl?.value.replace(/\/+$/, ''),
     apiKey: pick(SOURCES.apiKey)?.value.trim(),
@@ -106,6 +116,7 @@ export function resolveSettings(
     collection: pick(SOURCES.collection)?.value ?? '/tmp/pcc.json',
     spoolMaxBytes: spoolMaxBytes ?? 100e6,
     logLevel: (level?.value as Level | undefined) ?? 'info',
+    jobs: jobs ?? true,
   };
   if (problems.length) throw new SettingsError(problems);
   return Object.freeze(settings);
@@ -135,6 +146,14 @@ function readConfigFile(
   }
   problems.push(`${file}: not a JSON object`);
   return {};
+}
+
+/** 1/0, true/false, yes/no, on/off (any case); undefined for anything else. */
+function parseSwitch(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return undefined;
 }
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);

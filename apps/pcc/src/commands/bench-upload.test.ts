@@ -5,43 +5,24 @@
  * a 503 on the way (a proxy in front of the server) is retried. Tiny runs: core scaling, 2 repeats of 0.3 s steps,
  * forced after a short look (the machine is shared).
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchmarkRun, SuiteResult } from '@xat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../server/src/app-types.ts';
 import { judgeSuiteResult } from '../../../server/src/modules/benchmark-runs/judge.ts';
-import {
-  DEFAULT_DOMAINS,
-  DEFAULT_TENANT_NAME,
-  ensureTenant,
-  findTenantByDomain,
-} from '../../../server/src/modules/tenants/tenants.queries.ts';
-import { createUser } from '../../../server/src/modules/users/users.service.ts';
-import { buildTestApp, getApp, PASSWORD } from '../../../server/test/helpers.ts';
 import { FakeServer, sendJson } from '../testing/fake-server.ts';
 import { runPcc } from '../testing/run-pcc.ts';
+import { type ServerUnderTest, startServerUnderTest } from './test-server.ts';
 
-const HOST = '127.0.0.1';
 const work = mkdtempSync(join(tmpdir(), 'pcc-bench-upload-'));
-let server: App;
+let server: ServerUnderTest;
 let url: string;
-let access: string;
 const fakes: FakeServer[] = [];
 
 beforeAll(async () => {
-  const { database } = await getApp();
-  server = await buildTestApp(database);
-  url = await server.listen({ port: 0, host: HOST });
-  const tenant =
-    (await findTenantByDomain(database.db, HOST)) ??
-    (await ensureTenant(database.db, DEFAULT_TENANT_NAME, DEFAULT_DOMAINS));
-  const username = `bench-${randomUUID().slice(0, 8)}`;
-  await createUser(database.db, tenant.id, { username, password: PASSWORD, role: 'admin' });
-  const login = await api('POST', '/api/v1/auth/token/', { username, password: PASSWORD });
-  access = ((await login.json()) as { access: string }).access;
+  server = await startServerUnderTest();
+  url = server.url;
 });
 afterAll(async () => {
   for (const f of fakes) await f.stop();
@@ -49,26 +30,10 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** The API as a person calls it, over the port the agent uses. */
-function api(method: string, path: string, body?: unknown) {
-  return fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(access ? { authorization: `Bearer ${access}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function createCollector(): Promise<{ id: string; api_key: string }> {
-  const res = await api('POST', '/api/v1/collectors/', { name: `bench-${randomUUID().slice(0, 8)}` });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; api_key: string };
-}
+const createCollector = () => server.createCollector();
 
 async function runsOf(collectorId: string): Promise<{ count: number; results: BenchmarkRun[] }> {
-  const res = await api('GET', `/api/v1/benchmark-runs/?collector_id=${collectorId}`);
+  const res = await server.api('GET', `/api/v1/benchmark-runs/?collector_id=${collectorId}`);
   expect(res.status).toBe(200);
   return (await res.json()) as { count: number; results: BenchmarkRun[] };
 }

@@ -25,8 +25,9 @@ const FLUSH_MS = 3000;
 /**
  * `pcc run`, the daemon: a round every interval at wall-clock multiples → sample → spool (synced) → uploads every
  * upload interval; registration at start, when the specs change and daily; benchmark jobs fetched from the server
- * and run one at a time (jobs/), sampling going on meanwhile. SIGTERM/SIGINT: stop sampling, stop a running job
- * (reported cancelled), one last flush, save the last round and the spool state, exit 0.
+ * and run one at a time (jobs/), sampling going on meanwhile — unless the owner turned jobs off (settings.jobs).
+ * SIGTERM/SIGINT: stop sampling, stop a running job (reported cancelled), one last flush, save the last round and the
+ * spool state, exit 0.
  */
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const { settings, log, signal } = ctx;
@@ -54,7 +55,10 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     upload_interval: formatDuration(uploadIntervalMs),
     data_dir: dataDir,
     pending_samples: spool.pending,
+    jobs: settings.jobs,
   });
+  // Off: never asks for a job, so the server shows this server as one that does not run them.
+  if (!settings.jobs) log.info('benchmark jobs off: not asking the server for jobs (--no-jobs, PCC_JOBS=0)');
 
   const uploadOffset = Math.min(500, uploadIntervalMs / 4);
   try {
@@ -62,7 +66,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       sampleLoop(ctx, sampler, spool),
       uploader.run(signal, () => msUntilNextTick(Date.now(), uploadIntervalMs, uploadOffset)),
       registerLoop(client, dataDir, log, signal),
-      startJobLoop({ serverUrl: baseUrl, apiKey, dataDir, log, signal }),
+      settings.jobs ? startJobLoop({ serverUrl: baseUrl, apiKey, dataDir, log, signal }) : undefined,
     ]);
     // Bounded even if the server stalls mid-request (the client is closed below, which ends that request).
     const flushed = await Promise.race([

@@ -23,6 +23,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
       data_dir: settings.dataDir,
       interval: formatDuration(settings.intervalMs),
       upload_interval: formatDuration(settings.uploadIntervalMs),
+      jobs: settings.jobs,
     },
     server,
     registration: {
@@ -48,7 +49,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     `config        ${c.file}`,
     `server        ${c.server_url ?? '(not set)'} — ${server.reachable ? 'reachable' : 'NOT reachable'} (${server.detail})`,
     `api key       ${c.api_key}`,
-    `data dir      ${c.data_dir}   interval ${c.interval}, upload every ${c.upload_interval}`,
+    `data dir      ${c.data_dir}   interval ${c.interval}, upload every ${c.upload_interval}, benchmark jobs ${c.jobs ? 'on' : 'off'}`,
     `registered    ${state.registered_at ? `${state.collector_name ?? ''} (${state.collector_id}) at ${state.registered_at}` : 'never'}`,
     `last upload   ${state.last_upload_at ?? 'never'}${state.last_upload_error ? `; last error ${state.last_upload_error_at}: ${state.last_upload_error}` : ''}`,
     `spool         ${spool.pending} samples pending, ${spool.bytes} bytes, ${spool.dropped} dropped (not yet reported)`,
