@@ -3,98 +3,29 @@
  * PostgreSQL), a collector created through the API, then `pcc register`, `pcc status`, `pcc upload` and ~30 s of
  * `pcc run` with the server stopped for 15 s, checked from both sides (the agent's log and the stored series).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoPath, sharedFixturePath } from './testing/paths.ts';
+import { sharedFixturePath } from './testing/paths.ts';
 import { logLines, runPcc, startPcc } from './testing/run-pcc.ts';
+import { startXatServer } from './testing/xat-server.ts';
 
-const XAT = repoPath('apps', 'server', 'bin', 'xat.mjs');
 const work = mkdtempSync(join(tmpdir(), 'pcc-e2e-'));
-const serverData = join(work, 'server');
-const ADMIN = { username: 'e2e-admin', password: 'e2e-password-0123' };
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (!address || typeof address !== 'object') throw new Error('no port');
-  return address.port;
-}
-
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-let server: ChildProcess | undefined;
-
-async function startServer(): Promise<void> {
-  let output = '';
-  const child = spawn(process.execPath, [XAT, 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: serverData,
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      XAT_ADMIN_USERNAME: ADMIN.username,
-      XAT_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  server = child;
-  for (let i = 0; i < 240 && child.exitCode === null; i++) {
-    try {
-      if ((await fetch(`${url}/health/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`xat serve did not come up:\n${output}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  server = undefined;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const server = await startXatServer(join(work, 'server'));
+const { url, auth } = server;
 
 afterAll(async () => {
-  await stopServer();
+  await server.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-await startServer();
+/** GET as the admin: the answer's JSON (undefined when it has none). */
+const get = async <T>(path: string) =>
+  (await (await fetch(`${url}${path}`, { headers: auth })).json().catch(() => undefined)) as T;
 
-async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json().catch(() => undefined)) as T };
-}
-
-const { json: tokens } = await api<{ access: string }>('POST', '/api/v1/auth/token/', ADMIN);
-const auth = { authorization: `Bearer ${tokens.access}` };
-const createCollector = async (name: string) =>
-  (await api<{ id: string; api_key: string }>('POST', '/api/v1/collectors/', { name }, auth)).json;
-
-const collector = await createCollector(`e2e-${randomUUID().slice(0, 6)}`);
+const collector = await server.createCollector(`e2e-${randomUUID().slice(0, 6)}`);
 const agentEnv = (dataDir: string) => ({
   PCC_SERVER_URL: url,
   PCC_APIKEY: collector.api_key,
@@ -106,7 +37,7 @@ describe('pcc against the real server', () => {
     const res = await runPcc(['register'], agentEnv(join(work, 'agent-register')));
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain(`(${collector.id}) from ${hostname()}`);
-    const { json } = await api<Record<string, unknown>>('GET', `/api/v1/collectors/${collector.id}/`, undefined, auth);
+    const json = await get<Record<string, unknown>>(`/api/v1/collectors/${collector.id}/`);
     expect(json.vcpus).toBe(cpus().length);
     const memory = Number(json.memory_gib);
     const real = totalmem() / 2 ** 30;
@@ -144,9 +75,9 @@ describe('pcc against the real server', () => {
     const started = Math.floor(Date.now() / 1000);
     try {
       await new Promise((r) => setTimeout(r, 6000));
-      await stopServer();
+      await server.stop();
       await new Promise((r) => setTimeout(r, 15_000));
-      await startServer();
+      await server.start();
       // Catching up: the spool drains (bounded wait).
       for (let i = 0; i < 60; i++) {
         const status = await runPcc(['status', '--json'], agentEnv(dataDir));
@@ -167,11 +98,8 @@ describe('pcc against the real server', () => {
     expect(written).toBeGreaterThanOrEqual(to - started - 4);
     expect(logs.at(-1)).toMatchObject({ msg: 'pcc stopped', pending_samples: 0 });
     // The server's side: one point per second from the first to the last, no hole where the server was down.
-    const { json } = await api<{ timestamps: number[] }>(
-      'GET',
+    const json = await get<{ timestamps: number[] }>(
       `/api/v1/collectors/${collector.id}/metrics/?from=${started}&to=${to}&step=raw&fields=cpu_busy`,
-      undefined,
-      auth,
     );
     const stamps = json.timestamps;
     expect(stamps, JSON.stringify(json)).toBeDefined();
