@@ -19,14 +19,50 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-export class HttpClient {
-  private readonly url: URL;
+/** One kept-alive connection (maxSockets 1) to a server, made at first use; HttpClient's, and the network benchmark's. */
+export class KeptAliveConnection {
   private agent: http.Agent | HttpsAgent | undefined;
   private transport: Pick<typeof http, 'request'> | undefined;
+
+  constructor(
+    private readonly url: URL,
+    /** TCP keep-alive's first probe (node's default 1 s when not given). */
+    private readonly keepAliveMsecs?: number,
+  ) {}
+
+  // node:https (and TLS with it) is loaded only for an https server: it costs resident memory.
+  async open(): Promise<{ transport: Pick<typeof http, 'request'>; agent: http.Agent }> {
+    if (!this.transport || !this.agent) {
+      const options = {
+        keepAlive: true,
+        maxSockets: 1,
+        ...(this.keepAliveMsecs === undefined ? {} : { keepAliveMsecs: this.keepAliveMsecs }),
+      };
+      if (this.url.protocol === 'https:') {
+        const https = await import('node:https');
+        this.transport = https;
+        this.agent = new https.Agent(options);
+      } else {
+        this.transport = http;
+        this.agent = new http.Agent(options);
+      }
+    }
+    return { transport: this.transport, agent: this.agent as http.Agent };
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+}
+
+export class HttpClient {
+  private readonly url: URL;
+  private readonly connection: KeptAliveConnection;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: HttpClientOptions) {
     this.url = new URL(opts.baseUrl);
+    this.connection = new KeptAliveConnection(this.url, 10_000);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
@@ -63,23 +99,7 @@ export class HttpClient {
   }
 
   close(): void {
-    this.agent?.destroy();
-  }
-
-  // node:https (and TLS with it) is loaded only for an https server: it costs resident memory.
-  private async connect(): Promise<{ transport: Pick<typeof http, 'request'>; agent: http.Agent }> {
-    if (!this.transport || !this.agent) {
-      const options = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 10_000 };
-      if (this.url.protocol === 'https:') {
-        const https = await import('node:https');
-        this.transport = https;
-        this.agent = new https.Agent(options);
-      } else {
-        this.transport = http;
-        this.agent = new http.Agent(options);
-      }
-    }
-    return { transport: this.transport, agent: this.agent as http.Agent };
+    this.connection.close();
   }
 
   private async once(
@@ -88,7 +108,7 @@ export class HttpClient {
     body: Buffer | string | undefined,
     headers: Record<string, string>,
   ): Promise<HttpResponse> {
-    const { transport, agent } = await this.connect();
+    const { transport, agent } = await this.connection.open();
     const target = new URL(path, this.url);
     return new Promise((resolve, reject) => {
       const req = transport.request(

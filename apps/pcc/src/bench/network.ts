@@ -7,8 +7,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import type http from 'node:http';
+import { KeptAliveConnection } from '../http.ts';
 import { VERSION } from '../version.ts';
 import { type BenchEnv, type BenchmarkDef, type BenchmarkRun, BenchmarkUnavailable, round } from './types.ts';
 
@@ -27,34 +27,20 @@ interface Answer {
 }
 
 class NetClient {
-  private agent: http.Agent | HttpsAgent | undefined;
-  private transport: Pick<typeof http, 'request'> | undefined;
+  private readonly connection: KeptAliveConnection;
   private readonly chunk = randomBytes(2 ** 20);
 
   constructor(
     private readonly base: URL,
     private readonly apiKey: string,
     private readonly signal: AbortSignal,
-  ) {}
-
-  private async connect() {
-    if (!this.transport || !this.agent) {
-      const options = { keepAlive: true, maxSockets: 1 };
-      if (this.base.protocol === 'https:') {
-        const https = await import('node:https');
-        this.transport = https;
-        this.agent = new https.Agent(options);
-      } else {
-        this.transport = http;
-        this.agent = new http.Agent(options);
-      }
-    }
-    return { transport: this.transport, agent: this.agent as http.Agent };
+  ) {
+    this.connection = new KeptAliveConnection(base);
   }
 
   /** One request; a download's body is counted, not kept; an upload's is `upload` bytes of random data. */
   async request(method: 'GET' | 'POST', path: string, upload = 0): Promise<Answer> {
-    const { transport, agent } = await this.connect();
+    const { transport, agent } = await this.connection.open();
     const target = new URL(path, this.base);
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
@@ -117,7 +103,7 @@ class NetClient {
   }
 
   close() {
-    this.agent?.destroy();
+    this.connection.close();
   }
 }
 
