@@ -6,30 +6,19 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { sharedMachineOptions, suiteWorkDir } from '../testing/bench-suite.ts';
 import { fioVersion } from './disk-fio.ts';
 import { CancelledError, runSuite, type SuiteOptions } from './suite.ts';
 
 // Under the repository's disk (the system temp dir is on it here; a tmpfs would have no cache to bypass).
-const work = mkdtempSync(join(tmpdir(), 'pcc-bench-disk-'));
-process.env.TMPDIR = work; // the suite's lock, of this file's own
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = suiteWorkDir('pcc-bench-disk-');
 const fresh = () => mkdtempSync(join(work, 'dir-'));
 const fio = await fioVersion();
 
-const options = (dir: string, more: Partial<SuiteOptions> = {}): SuiteOptions => ({
-  benchmarks: ['disk'],
-  runs: 1,
-  stepSeconds: 0.5,
-  diskSizeMb: 32,
-  diskDir: dir,
-  diskEngine: 'builtin',
-  force: true,
-  quietWaitSeconds: 0,
-  ...more,
-});
+const options = (dir: string, more: Partial<SuiteOptions> = {}): SuiteOptions =>
+  sharedMachineOptions(dir, { benchmarks: ['disk'], diskSizeMb: 32, diskEngine: 'builtin', ...more });
 
 /** 4 KiB random reads of a file that is in the page cache (read whole just before), per second, for `ms`. */
 function cachedRandomReadIops(path: string, bytes: number, ms: number): number {

@@ -6,20 +6,17 @@
  * reference.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectCpuLimits } from '../cpus/effective-cpus.ts';
 import { rootReader } from '../specs/read.ts';
+import { sharedMachineOptions, suiteWorkDir } from '../testing/bench-suite.ts';
 import { repoPath } from '../testing/paths.ts';
 import { memoryBufferBytes } from './memory.ts';
 import { runSuite } from './suite.ts';
 
-// A lock of this file's own: the suite's lock is host-wide, and other tests' load tests must not refuse this one.
-const work = mkdtempSync(join(tmpdir(), 'pcc-bench-memory-'));
-process.env.TMPDIR = work;
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = suiteWorkDir('pcc-bench-memory-');
 
 function cReference(bytes: number): Record<string, number> {
   const binary = join(work, 'membw');
@@ -37,15 +34,7 @@ describe('memory bandwidth', () => {
     const limits = detectCpuLimits(rootReader('/'), cpus().length);
     const bytes = memoryBufferBytes(rootReader('/'), Math.ceil(limits.effective_cpus));
     const before = cReference(bytes);
-    const result = await runSuite({
-      benchmarks: ['memory'],
-      runs: 1,
-      stepSeconds: 1,
-      diskSizeMb: 8,
-      diskDir: work,
-      force: true,
-      quietWaitSeconds: 0,
-    });
+    const result = await runSuite(sharedMachineOptions(work, { benchmarks: ['memory'], stepSeconds: 1 }));
     const after = cReference(bytes);
     const [memory] = result.benchmarks;
     expect(memory?.error).toBeUndefined();

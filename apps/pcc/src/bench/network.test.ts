@@ -1,35 +1,20 @@
-/**
- * The network benchmark against the real XAT server (`xat serve` started here, on this machine: loopback figures,
- * far above any link's), a key the server refuses, and a server busy with other tenants' tests (429, waited out).
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedMachineOptions, suiteWorkDir } from '../testing/bench-suite.ts';
 import { FakeServer, sendJson } from '../testing/fake-server.ts';
 import { startXatServer } from '../testing/xat-server.ts';
 import { runSuite, type SuiteOptions } from './suite.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'pcc-bench-network-'));
-process.env.TMPDIR = work; // the suite's lock, of this file's own
+const work = suiteWorkDir('pcc-bench-network-');
 const server = await startXatServer(join(work, 'server'));
 const fakes: FakeServer[] = [];
 afterAll(async () => {
   await server.stop();
   for (const f of fakes) await f.stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
-const options = (more: Partial<SuiteOptions>): SuiteOptions => ({
-  benchmarks: ['network'],
-  runs: 2,
-  stepSeconds: 0.5,
-  diskSizeMb: 8,
-  diskDir: work,
-  force: true,
-  quietWaitSeconds: 0,
-  ...more,
-});
+const options = (more: Partial<SuiteOptions>): SuiteOptions =>
+  sharedMachineOptions(work, { benchmarks: ['network'], runs: 2, ...more });
 
 describe('network benchmark', () => {
   it('upload, download and round trip to the real server, with its collector key', async () => {

@@ -3,34 +3,25 @@
  * test and is uploaded like one, another test's lock refuses, a cancel stops everything within seconds. The machine is
  * shared with other tests: every run is forced with no quiet wait, and no test expects `valid`.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { LoadTestCreateSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireLock, loadTestLockFile } from '../loadtest/lock.ts';
+import { sharedMachineOptions, suiteWorkDir } from '../testing/bench-suite.ts';
 import { FakeServer, sendJson } from '../testing/fake-server.ts';
 import { CancelledError, LockedError, runSuite, type SuiteOptions, SuiteOptionsError } from './suite.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'pcc-bench-suite-'));
-process.env.TMPDIR = work; // the suite's lock, of this file's own
+const work = suiteWorkDir('pcc-bench-suite-');
 const servers: FakeServer[] = [];
 afterAll(async () => {
   for (const s of servers) await s.stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
-const options = (more: Partial<SuiteOptions>): SuiteOptions => ({
-  benchmarks: ['core_scaling'],
-  runs: 1,
-  stepSeconds: 0.5,
-  diskSizeMb: 8,
-  diskDir: work,
-  force: true,
-  quietWaitSeconds: 0,
-  ...more,
-});
+const options = (more: Partial<SuiteOptions>): SuiteOptions =>
+  sharedMachineOptions(work, { benchmarks: ['core_scaling'], ...more });
 
 const threadCount = () => readdirSync('/proc/self/task').length;
 
