@@ -1,44 +1,16 @@
-/**
- * `pcc bench` as a person runs it: the real agent in a child process, its table and --json, its refusals (usage,
- * another test's lock, a busy machine with real CPU hogs) and their exit codes. Short steps: the figures' sanity is
- * the bench/*.test.ts files' business.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SuiteResult, SuiteResultSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startHogs, stopHogs } from '../testing/cpu-hogs.ts';
 import { runPcc, startPcc } from '../testing/run-pcc.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-bench-cli-'));
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirs('pcc-bench-cli-');
 const QUICK = ['--runs', '1', '--step-seconds', '0.3', '--disk-size', '16'];
-
-function startHogs(count: number): ChildProcess[] {
-  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-}
-async function stopHogs(hogs: ChildProcess[]) {
-  await Promise.all(
-    hogs.map(
-      (h) =>
-        new Promise((resolve) => {
-          if (h.exitCode !== null || h.signalCode !== null) return resolve(undefined);
-          h.once('exit', resolve);
-          h.kill('SIGKILL');
-        }),
-    ),
-  );
-}
 
 describe('pcc bench', () => {
   it('memory, disk and network: --json is the result as stored, the table on stderr; no server → network says why', async () => {

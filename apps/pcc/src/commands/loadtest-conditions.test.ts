@@ -3,23 +3,17 @@
  * so its load tests run one after the other and never load the machine under each other. The machine is shared and
  * noisy: no test here expects `valid` (that is tested on the simulated machine, in verdict.test.ts).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startHogs, stopHogs } from '../testing/cpu-hogs.ts';
 import { agentEnv, PCC_BIN, type PccResult, runPcc } from '../testing/run-pcc.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-conditions-'));
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirs('pcc-conditions-');
 
 interface Level {
   utilization: number;
@@ -43,23 +37,6 @@ interface Result {
 const full = (r: Result) => r.levels.find((l) => l.utilization === 100) as Level;
 /** Short levels keep the file within two minutes; they are too short to be valid, which nothing here expects. */
 const QUICK = ['--level-seconds', '2', '--no-upload', '--json'];
-
-/** Busy loops, one process per vCPU (not a mock: real processes competing for the CPUs). */
-function startHogs(count: number): ChildProcess[] {
-  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-}
-async function stopHogs(hogs: ChildProcess[]) {
-  await Promise.all(
-    hogs.map(
-      (h) =>
-        new Promise((resolve) => {
-          if (h.exitCode !== null || h.signalCode !== null) return resolve(undefined);
-          h.once('exit', resolve);
-          h.kill('SIGKILL');
-        }),
-    ),
-  );
-}
 
 describe('pcc loadtest on a loaded machine (real CPU hogs)', () => {
   it('refuses to start while the machine stays busy, unless --force, which runs, marks the result and judges it', async () => {
