@@ -8,6 +8,7 @@ export const METRIC_GROUPS = ['cpu', 'disk', 'net', 'fs'] as const;
 export type MetricGroup = (typeof METRIC_GROUPS)[number];
 export const COMPARE_ALIGNS = ['absolute', 'start'] as const;
 export const EXPORT_FORMATS = ['csv', 'json', 'pcprocess'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const INSTANT = 'Epoch seconds or ISO-8601 (UTC when no offset is given)';
 const rangeProps = {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   DeviceSeriesSchema,
   HOST_FIELDS,
@@ -12,12 +12,12 @@ import {
   RecordingSeriesQuery,
   RecordingSummarySchema,
 } from '@xat/contracts';
-import { processCollection } from '@xat/procfs';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
+import { sendExport } from '../metrics/query/export-reply.ts';
 import { findSampleInterval } from '../metrics/query/field-stats.queries.ts';
-import { csvChunks, exportFileName, readRawRounds, toNdjson, zipStream } from '../metrics/query/metrics-export.ts';
+import { readRawRounds } from '../metrics/query/metrics-export.ts';
 import { DEVICE_GROUPS } from '../metrics/query/metrics-query.queries.ts';
 import { readDeviceSeries, readHostSeries } from '../metrics/query/metrics-query.service.ts';
 import { parseNames } from '../metrics/query/time-range.ts';
@@ -188,29 +188,23 @@ export function recordingDataRoutes(app: App, { db, config, guards }: Deps): voi
       const tenantId = request.tenant.id;
       const row = await recordingOr404(tenantId, request.params.id);
       const range = windowOrEmpty(row);
-      const attachment = (extension: string) => `attachment; filename="${exportFileName(row.name, range, extension)}"`;
-      const format = query.format ?? 'csv';
-      if (format === 'pcprocess') {
-        const rounds = row.startedAt
-          ? await readRawRounds(db, config.dataDir, tenantId, row.collectorId, await roundsRange(tenantId, row))
-          : [];
-        const files = rounds.length ? processCollection(toNdjson(rounds)) : new Map<string, string>();
-        if (files.size === 0) throw notFound(NO_RAW);
-        return reply
-          .header('content-type', 'application/zip')
-          .header('content-disposition', attachment('zip'))
-          .send(zipStream(files));
-      }
-      const series = await readHostSeries(db, tenantId, row.collectorId, fields, {
-        step: query.step ?? 'raw',
+      return sendExport(reply, {
+        name: row.name,
         range,
-        keep: true,
+        format: query.format ?? 'csv',
+        fields,
+        noRaw: NO_RAW,
+        rounds: async () =>
+          row.startedAt
+            ? readRawRounds(db, config.dataDir, tenantId, row.collectorId, await roundsRange(tenantId, row))
+            : [],
+        series: () =>
+          readHostSeries(db, tenantId, row.collectorId, fields, {
+            step: query.step ?? 'raw',
+            range,
+            keep: true,
+          }),
       });
-      if (format === 'json') return reply.header('content-disposition', attachment('json')).send(series);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', attachment('csv'))
-        .send(Readable.from(csvChunks(series, fields)));
     },
   );
 }

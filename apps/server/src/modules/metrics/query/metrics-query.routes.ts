@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import {
   DeviceSeriesSchema,
   HOST_FIELDS,
@@ -10,14 +9,14 @@ import {
   MetricsExportQuerySchema,
   MetricsQuerySchema,
 } from '@xat/contracts';
-import { processCollection } from '@xat/procfs';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../../app-types.ts';
 import type { Db } from '../../../db/client.ts';
 import { fieldErrors, notFound } from '../../../http/errors.ts';
 import { findCollector, findCollectors } from '../../collectors/collectors.queries.ts';
+import { sendExport } from './export-reply.ts';
 import { compareCollectors } from './metrics-compare.service.ts';
-import { csvChunks, exportFileName, readRawRounds, toNdjson, zipStream } from './metrics-export.ts';
+import { readRawRounds } from './metrics-export.ts';
 import { DEVICE_GROUPS, findRetention } from './metrics-query.queries.ts';
 import { readDeviceSeries, readHostSeries } from './metrics-query.service.ts';
 import { parseNames, parseRange, type Retention } from './time-range.ts';
@@ -153,29 +152,21 @@ export function metricsQueryRoutes(app: App, { db, config, guards }: Deps): void
       const tenantId = request.tenant.id;
       const collector = await findCollector(db, tenantId, request.params.id);
       if (!collector) throw notFound();
-      const attachment = (extension: string) =>
-        `attachment; filename="${exportFileName(collector.name, range, extension)}"`;
-
-      if (format === 'pcprocess') {
-        const rounds = await readRawRounds(db, config.dataDir, tenantId, collector.id, range);
-        const files = rounds.length ? processCollection(toNdjson(rounds)) : new Map<string, string>();
-        if (files.size === 0) throw notFound(NO_RAW);
-        return reply
-          .header('content-type', 'application/zip')
-          .header('content-disposition', attachment('zip'))
-          .send(zipStream(files));
-      }
-      const series = await readHostSeries(db, tenantId, collector.id, fields, {
-        step: query.step ?? 'auto',
+      return sendExport(reply, {
+        name: collector.name,
         range,
-        retention: await retentionOf(db, tenantId),
-        now,
+        format,
+        fields,
+        noRaw: NO_RAW,
+        rounds: () => readRawRounds(db, config.dataDir, tenantId, collector.id, range),
+        series: async () =>
+          readHostSeries(db, tenantId, collector.id, fields, {
+            step: query.step ?? 'auto',
+            range,
+            retention: await retentionOf(db, tenantId),
+            now,
+          }),
       });
-      if (format === 'json') return reply.header('content-disposition', attachment('json')).send(series);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', attachment('csv'))
-        .send(Readable.from(csvChunks(series, fields)));
     },
   );
 }
