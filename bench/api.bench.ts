@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { machine, writeSection } from './report.ts';
-import { json, type LoadResult, load, startServer } from './server.ts';
+import { createCollector, type LoadResult, load, signIn, startServer } from './server.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -22,23 +22,15 @@ const REGISTER = JSON.stringify({
 async function measure(engine: string, env: Record<string, string>, port: number) {
   const server = await startServer(port, env);
   try {
-    const { access } = await json<{ access: string }>(
-      fetch(`${server.url}/api/v1/auth/token/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
-      }),
-    );
+    const access = await signIn(server.url);
     const auth = { authorization: `Bearer ${access}`, 'content-type': 'application/json' };
     let apiKey = '';
     for (let i = 0; i < 25; i++) {
-      const c = await json<{ api_key: string }>(
-        fetch(`${server.url}/api/v1/collectors/`, {
-          method: 'POST',
-          headers: auth,
-          body: JSON.stringify({ name: `bench-${i}-${randomUUID().slice(0, 4)}`, vcpus: 4, memory_gib: 16 }),
-        }),
-      );
+      const c = await createCollector(server.url, access, {
+        name: `bench-${i}-${randomUUID().slice(0, 4)}`,
+        vcpus: 4,
+        memory_gib: 16,
+      });
       apiKey = c.api_key;
     }
     const list = await load({

@@ -10,7 +10,7 @@ import { parseRound, type RawMeasurement } from '@xat/procfs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { machine, machineTicks, stealPct, writeSection } from './report.ts';
-import { json, startServer } from './server.ts';
+import { createCollector, signIn, startServer } from './server.ts';
 
 // Ingest throughput: our agent's gzip batches through POST /api/v1/metrics/ from many concurrent agents, next to raw
 // COPY into the same table; and the original pcc's one-round-per-request /v1/trickle. Loopback only, bounded runs.
@@ -28,22 +28,10 @@ interface Agent {
 }
 
 export async function provision(url: string, count: number): Promise<Agent[]> {
-  const { access } = await json<{ access: string }>(
-    fetch(`${url}/api/v1/auth/token/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
-    }),
-  );
+  const access = await signIn(url);
   const agents: Agent[] = [];
   for (let i = 0; i < count; i++) {
-    const c = await json<{ id: string; api_key: string }>(
-      fetch(`${url}/api/v1/collectors/`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `ingest-${i}-${randomUUID().slice(0, 6)}` }),
-      }),
-    );
+    const c = await createCollector(url, access, { name: `ingest-${i}-${randomUUID().slice(0, 6)}` });
     agents.push({ collectorId: c.id, key: c.api_key });
   }
   return agents;

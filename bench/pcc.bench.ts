@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPool } from '../apps/pcc/src/loadtest/pool.ts';
 import { machine, machineTicks, stealPct, writeSection } from './report.ts';
-import { json, startServer } from './server.ts';
+import { createCollector, signIn, startServer } from './server.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'apps/pcc/dist/pcc.mjs');
@@ -119,20 +119,8 @@ async function measureAgent() {
   const children: ChildProcess[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'pcc-bench-'));
   try {
-    const { access } = await json<{ access: string }>(
-      fetch(`${server.url}/api/v1/auth/token/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
-      }),
-    );
-    const { api_key } = await json<{ api_key: string }>(
-      fetch(`${server.url}/api/v1/collectors/`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'bench-agent' }),
-      }),
-    );
+    const access = await signIn(server.url);
+    const { api_key } = await createCollector(server.url, access, { name: 'bench-agent' });
     // As installed by install.sh (the systemd unit's ExecStart).
     const agent = spawnQuiet(process.execPath, ['--jitless', '--max-semi-space-size=1', BUNDLE, 'run'], {
       ...process.env,

@@ -10,6 +10,8 @@ export interface ServerHandle {
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
+/** The first admin of every server a benchmark starts. */
+export const BENCH_ADMIN = { username: 'bench', password: 'bench-password-123' };
 
 /** Extra Node flags for the server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it. */
 const nodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -24,8 +26,8 @@ export async function startServer(port: number, env: Record<string, string>): Pr
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
-      XAT_ADMIN_USERNAME: 'bench',
-      XAT_ADMIN_PASSWORD: 'bench-password-123',
+      XAT_ADMIN_USERNAME: BENCH_ADMIN.username,
+      XAT_ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOGIN_RATE_LIMIT: '1000/m',
       ...env,
     },
@@ -55,6 +57,33 @@ export async function json<T>(res: Promise<Response>): Promise<T> {
   const r = await res;
   if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
   return (await r.json()) as T;
+}
+
+/** The bench admin's access token on the server at `url`. */
+export async function signIn(url: string): Promise<string> {
+  const { access } = await json<{ access: string }>(
+    fetch(`${url}/api/v1/auth/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(BENCH_ADMIN),
+    }),
+  );
+  return access;
+}
+
+/** A collector made with the admin's token: its id and API key. */
+export async function createCollector(
+  url: string,
+  access: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; api_key: string }> {
+  return json(
+    fetch(`${url}/api/v1/collectors/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export interface LoadResult {

@@ -18,7 +18,7 @@ import { runSuite } from '../apps/pcc/src/bench/suite.ts';
 import { detectCpuLimits } from '../apps/pcc/src/cpus/effective-cpus.ts';
 import { rootReader } from '../apps/pcc/src/specs/read.ts';
 import { machine, writeSection } from './report.ts';
-import { json, startServer } from './server.ts';
+import { createCollector, signIn, startServer } from './server.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -83,20 +83,8 @@ export async function benchSuite(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'xat-bench-suite-'));
   const server = await startServer(18_451, { DATABASE_URL: '' });
   try {
-    const { access } = await json<{ access: string }>(
-      fetch(`${server.url}/api/v1/auth/token/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
-      }),
-    );
-    const { api_key } = await json<{ api_key: string }>(
-      fetch(`${server.url}/api/v1/collectors/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` },
-        body: JSON.stringify({ name: 'bench-suite' }),
-      }),
-    );
+    const access = await signIn(server.url);
+    const { api_key } = await createCollector(server.url, access, { name: 'bench-suite' });
     const common = {
       runs: RUNS,
       stepSeconds: STEP,
