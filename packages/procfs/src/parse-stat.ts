@@ -14,6 +14,20 @@ export interface CpuTimes {
   guestNice: number;
 }
 
+/** Every column 0: a CPU the file did not list, or the base of times built by hand. */
+export const ZERO_CPU_TIMES: Readonly<CpuTimes> = {
+  user: 0,
+  nice: 0,
+  system: 0,
+  idle: 0,
+  iowait: 0,
+  irq: 0,
+  softirq: 0,
+  steal: 0,
+  guest: 0,
+  guestNice: 0,
+};
+
 /** One `cpuN` line: `cpu` is N from the line's name (not its position). */
 export interface CpuLine extends CpuTimes {
   cpu: number;

@@ -12,7 +12,7 @@ import { formatSystemInfo, parseCpuinfo } from './parse-cpuinfo.ts';
 import { parseDiskstats } from './parse-diskstats.ts';
 import { parseMeminfo } from './parse-meminfo.ts';
 import { parseNetDev } from './parse-net-dev.ts';
-import { type CpuTimes, type ProcStat, parseStat } from './parse-stat.ts';
+import { type CpuTimes, type ProcStat, parseStat, ZERO_CPU_TIMES } from './parse-stat.ts';
 import { parseStatfs } from './parse-statfs.ts';
 
 type Rows = (prev: RawMeasurement, cur: RawMeasurement, tvi: number) => string[] | undefined;
@@ -95,18 +95,6 @@ function statRows(prev: RawMeasurement, cur: RawMeasurement): string[] | undefin
   });
 }
 
-const ZERO_CPU: CpuTimes = {
-  user: 0,
-  nice: 0,
-  system: 0,
-  idle: 0,
-  iowait: 0,
-  irq: 0,
-  softirq: 0,
-  steal: 0,
-  guest: 0,
-  guestNice: 0,
-};
 const MAX_CPUS = 65_536;
 
 /** The reference stores cpuN at index N, zero-filling gaps, and pairs CPUs by that index. */
@@ -114,7 +102,7 @@ function cpusByIndex(stat: ProcStat): CpuTimes[] | undefined {
   const cpus: CpuTimes[] = [];
   for (const line of stat.cpus) {
     if (line.cpu >= MAX_CPUS) return undefined;
-    while (cpus.length <= line.cpu) cpus.push(ZERO_CPU);
+    while (cpus.length <= line.cpu) cpus.push(ZERO_CPU_TIMES);
     cpus[line.cpu] = line;
   }
   return cpus;

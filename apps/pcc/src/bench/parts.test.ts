@@ -1,6 +1,7 @@
 /** The suite's parts that need no load: the record, sizes, steps, plans, fio's report, conditions and verdicts. */
 import { readFileSync } from 'node:fs';
 import { SuiteResultSchema } from '@xat/contracts';
+import { ZERO_CPU_TIMES } from '@xat/procfs';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import { rootReader } from '../specs/read.ts';
@@ -136,16 +137,7 @@ describe("fio's JSON report", () => {
 });
 
 const cpu = (o: Partial<Record<'user' | 'system' | 'idle' | 'iowait' | 'steal', number>>) => ({
-  user: 0,
-  nice: 0,
-  system: 0,
-  idle: 0,
-  iowait: 0,
-  irq: 0,
-  softirq: 0,
-  steal: 0,
-  guest: 0,
-  guestNice: 0,
+  ...ZERO_CPU_TIMES,
   ...o,
 });
 

@@ -1,4 +1,4 @@
-import type { CpuTimes } from '@xat/procfs';
+import { type CpuTimes, ZERO_CPU_TIMES } from '@xat/procfs';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from './controller.ts';
 import { waitForQuiet } from './quiet.ts';
@@ -19,18 +19,7 @@ function machine(busyAt: (ms: number) => number) {
   };
   const read = (): CpuTimes => {
     const b = Math.round(busy);
-    return {
-      user: b,
-      nice: 0,
-      system: 0,
-      idle: Math.round(total) - b,
-      iowait: 0,
-      irq: 0,
-      softirq: 0,
-      steal: 0,
-      guest: 0,
-      guestNice: 0,
-    };
+    return { ...ZERO_CPU_TIMES, user: b, idle: Math.round(total) - b };
   };
   return { clock, read };
 }

@@ -1,5 +1,5 @@
 /** Test support: a simulated machine and clock for the load-test control loop (no real CPU, no real time). */
-import type { CpuTimes } from '@xat/procfs';
+import { type CpuTimes, ZERO_CPU_TIMES } from '@xat/procfs';
 import type { ThrottleCounters } from '../cpus/cgroup.ts';
 import type { Clock, Load, Meters } from '../loadtest/controller.ts';
 
@@ -75,7 +75,7 @@ export class SimulatedMachine implements Load, Clock {
     const busy = Math.floor(this.busyJiffies);
     const steal = Math.floor(this.stealJiffies);
     const idle = Math.floor(this.totalJiffies) - busy - steal;
-    return { user: busy, nice: 0, system: 0, idle, iowait: 0, irq: 0, softirq: 0, steal, guest: 0, guestNice: 0 };
+    return { ...ZERO_CPU_TIMES, user: busy, idle, steal };
   }
 
   private step(): void {
