@@ -43,13 +43,15 @@ export function BenchmarkDialog({ benchmark, onClose }: Props) {
   );
   const [problem, setProblem] = useState<string>();
   const mutation = benchmark ? update : create;
+  const measured = benchmark?.source === 'pcc';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!collector) return setProblem('Choose a server.');
     if (!name.trim()) return setProblem('Give the benchmark a name.');
     const body: BenchmarkCreate = { collector, name: name.trim(), benchmark_type: type.trim() || 'standard', status };
-    for (const s of SCORES) {
+    // A measured row's scores come from its run: they are not typed (the server refuses them).
+    for (const s of measured ? [] : SCORES) {
       const v = parseScore(scores[s] ?? '');
       if (v !== null && typeof v === 'object') return setProblem(`${SCORE_LABEL[s]}: ${v.error}`);
       body[s] = v;
@@ -103,7 +105,12 @@ export function BenchmarkDialog({ benchmark, onClose }: Props) {
             </select>
           </div>
         </div>
-        <div className="stats">
+        {measured && (
+          <div className="alert info">
+            Measured by the agent: the scores are computed from the run against the baseline server, not typed.
+          </div>
+        )}
+        <div className="stats" hidden={measured}>
           {SCORES.map((s) => (
             <div className="field" key={s}>
               <label htmlFor={`bm-${s}`}>{SCORE_LABEL[s]}</label>

@@ -1,4 +1,5 @@
 import type { Benchmark } from '@xat/contracts';
+import { formatRatio, sharesText } from '../lib/benchmark-compare.ts';
 import { formatDuration, formatIsoDateTime, formatNumber } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 
@@ -17,20 +18,21 @@ export function BenchmarkStatus({ status }: { status: Benchmark['status'] }) {
 
 const score = (v: number | null) => formatNumber(v, 1);
 
-/** Where the scores came from, when the server says: a run the agent measured (`pcc`) or typed in (`manual`). */
+/** Where the scores came from: a run the agent measured (ratios, 1.0 = the baseline server) or typed in (0–100). */
 function SourceBadge({ b }: { b: Benchmark }) {
-  const source = (b as Benchmark & { source?: string }).source;
-  if (source === undefined) return null;
-  return source === 'pcc' ? (
-    <span className="badge accent" title="Filled from a benchmark run the agent measured">
+  return b.source === 'pcc' ? (
+    <span className="badge accent" title="Scores from a benchmark run the agent measured: times the baseline server">
       measured
     </span>
   ) : (
-    <span className="badge" title="Scores typed in by a person">
+    <span className="badge" title="Scores typed in by a person (0–100)">
       typed in
     </span>
   );
 }
+
+/** A typed-in score as typed; a measured one as a ratio against the baseline ("1.23×"). */
+const shown = (b: Benchmark, v: number | null) => (b.source === 'pcc' ? formatRatio(v) : score(v));
 
 /** Benchmarks with status, scores and duration; with `onEdit`/`onDelete` the rows get those buttons. */
 export function BenchmarkTable({
@@ -87,12 +89,14 @@ export function BenchmarkTable({
               <td>
                 <BenchmarkStatus status={b.status} />
               </td>
-              <td className="num">{score(b.cpu_score)}</td>
-              <td className="num">{score(b.memory_score)}</td>
-              <td className="num">{score(b.disk_score)}</td>
-              <td className="num">{score(b.network_score)}</td>
+              <td className="num">{shown(b, b.cpu_score)}</td>
+              <td className="num">{shown(b, b.memory_score)}</td>
+              <td className="num">{shown(b, b.disk_score)}</td>
+              <td className="num">{shown(b, b.network_score)}</td>
               <td className="num">
-                <strong>{score(b.overall_score)}</strong>
+                <strong title={b.score_shares ? sharesText({ shares: b.score_shares }) : undefined}>
+                  {shown(b, b.overall_score)}
+                </strong>
               </td>
               <td className="num">{formatDuration(b.duration_seconds)}</td>
               <td>{formatIsoDateTime(b.created_at)}</td>
