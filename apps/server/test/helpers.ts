@@ -45,6 +45,31 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export const buildTestApp = (database: Database, overrides: Record<string, string> = {}): Promise<App> =>
   buildApp({ config: testConfig(overrides), database, logger: false });
 
+/** PostgreSQL that several server processes share in a test; none without DATABASE_URL. */
+export const SHARED_DATABASE_URL = process.env.DATABASE_URL || undefined;
+/** Added to the name of a describe skipped for want of SHARED_DATABASE_URL. */
+export const NO_SHARED_DATABASE = SHARED_DATABASE_URL
+  ? ''
+  : ' (skipped: DATABASE_URL is unset — the embedded database serves one process by design: its lock refuses a second)';
+
+/** `count` apps, each on a pool of its own of the shared PostgreSQL as separate processes would be; closed after `use`. */
+export async function withAppsOnSharedDatabase<T>(count: number, use: (apps: App[]) => Promise<T>): Promise<T> {
+  if (!SHARED_DATABASE_URL) throw new Error('withAppsOnSharedDatabase needs DATABASE_URL');
+  const databases: Database[] = [];
+  const apps: App[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const database = await openPostgres(SHARED_DATABASE_URL, 4);
+      databases.push(database);
+      apps.push(await buildTestApp(database));
+    }
+    return await use(apps);
+  } finally {
+    await Promise.all(apps.map((app) => app.close()));
+    await Promise.all(databases.map((d) => d.close()));
+  }
+}
+
 /** One app and database per test file, closed after it. */
 export function getApp(): Promise<{ app: App; database: Database; config: Config }> {
   shared ??= (async () => {

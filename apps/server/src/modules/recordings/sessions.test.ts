@@ -1,9 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, createCollector, createTestTenant, getApp, type TestTenant } from '../../../test/helpers.ts';
+import {
+  createCollector,
+  createTestTenant,
+  getApp,
+  NO_SHARED_DATABASE,
+  SHARED_DATABASE_URL,
+  type TestTenant,
+  withAppsOnSharedDatabase,
+} from '../../../test/helpers.ts';
 import type { App } from '../../app-types.ts';
 import { withTenant } from '../../db/access-scope.ts';
-import { type Database, openPostgres, queryRows } from '../../db/client.ts';
+import { queryRows } from '../../db/client.ts';
 import { hostSeries, rawRound } from '../metrics/ingest/test-support.ts';
 import { completeSession, completeStaleSessions, NO_SESSION } from './sessions.ts';
 
@@ -187,59 +195,47 @@ describe('trickle sessions', () => {
   });
 });
 
-const sharedUrl = process.env.DATABASE_URL || undefined;
-const skipReason = sharedUrl
-  ? ''
-  : ' (skipped: DATABASE_URL is unset — the embedded database serves one process by design: its lock refuses a second)';
-
-describe.skipIf(!sharedUrl)(`trickle sessions on two servers sharing one PostgreSQL${skipReason}`, () => {
-  it('are one session per server however its rounds are spread and raced between the servers', async () => {
-    const t = await createTestTenant();
-    const databases: Database[] = [];
-    const apps: App[] = [];
-    try {
-      for (let i = 0; i < 2; i++) {
-        const database = await openPostgres(sharedUrl as string, 4);
-        databases.push(database);
-        apps.push(await buildTestApp(database));
-      }
-      const collectors = await Promise.all([1, 2, 3].map(() => createCollector(t)));
-      const send = (app: App, key: string, ts: number) =>
-        app.inject({
-          method: 'POST',
-          url: '/v1/trickle',
-          headers: { host: t.host, apikey: key, 'content-type': 'application/json' },
-          payload: JSON.stringify({ identifier: 'race', measurements: rawRound(T0, ts, (ts - T0) * 10) }),
-        });
-      // Round j to one server and round j+1 to the other at the same moment, for every server's rounds at once.
-      await Promise.all(
-        collectors.map(async ({ api_key }) => {
-          for (let j = 0; j < 40; j += 2) {
-            const answers = await Promise.all([
-              send(apps[0] as App, api_key, T0 + j * 10),
-              send(apps[1] as App, api_key, T0 + (j + 1) * 10),
-            ]);
-            for (const a of answers) expect(a.statusCode, a.body).toBe(200);
-            expect(answers[0]?.json().session_id).toBe(answers[1]?.json().session_id);
-          }
-        }),
-      );
-      for (const c of collectors) {
-        const sessions = await sessionsOf(t.id, c.id);
-        const rows = await hostSeries(t.id, c.id);
-        expect(sessions).toHaveLength(1);
-        // Raced rounds give 10 s or 20 s intervals (a round that lost the race pairs with none): the typical one is
-        // the median of the rows while the session is small.
-        const intervals = rows.map((r) => r.interval_seconds ?? 0).sort((a, b) => a - b);
-        const mid = intervals.length / 2;
-        const median =
-          intervals.length % 2 ? intervals[Math.floor(mid)] : ((intervals[mid - 1] ?? 0) + (intervals[mid] ?? 0)) / 2;
-        expect(sessions[0]).toMatchObject({ status: 'active', s: T0, e: T0 + 390, n: rows.length, iv: median });
-        expect(rows.length).toBeGreaterThan(20);
-      }
-    } finally {
-      await Promise.all(apps.map((app) => app.close()));
-      await Promise.all(databases.map((d) => d.close()));
-    }
-  }, 120_000);
-});
+describe.skipIf(!SHARED_DATABASE_URL)(
+  `trickle sessions on two servers sharing one PostgreSQL${NO_SHARED_DATABASE}`,
+  () => {
+    it('are one session per server however its rounds are spread and raced between the servers', async () => {
+      const t = await createTestTenant();
+      await withAppsOnSharedDatabase(2, async (apps) => {
+        const collectors = await Promise.all([1, 2, 3].map(() => createCollector(t)));
+        const send = (app: App, key: string, ts: number) =>
+          app.inject({
+            method: 'POST',
+            url: '/v1/trickle',
+            headers: { host: t.host, apikey: key, 'content-type': 'application/json' },
+            payload: JSON.stringify({ identifier: 'race', measurements: rawRound(T0, ts, (ts - T0) * 10) }),
+          });
+        // Round j to one server and round j+1 to the other at the same moment, for every server's rounds at once.
+        await Promise.all(
+          collectors.map(async ({ api_key }) => {
+            for (let j = 0; j < 40; j += 2) {
+              const answers = await Promise.all([
+                send(apps[0] as App, api_key, T0 + j * 10),
+                send(apps[1] as App, api_key, T0 + (j + 1) * 10),
+              ]);
+              for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+              expect(answers[0]?.json().session_id).toBe(answers[1]?.json().session_id);
+            }
+          }),
+        );
+        for (const c of collectors) {
+          const sessions = await sessionsOf(t.id, c.id);
+          const rows = await hostSeries(t.id, c.id);
+          expect(sessions).toHaveLength(1);
+          // Raced rounds give 10 s or 20 s intervals (a round that lost the race pairs with none): the typical one is
+          // the median of the rows while the session is small.
+          const intervals = rows.map((r) => r.interval_seconds ?? 0).sort((a, b) => a - b);
+          const mid = intervals.length / 2;
+          const median =
+            intervals.length % 2 ? intervals[Math.floor(mid)] : ((intervals[mid - 1] ?? 0) + (intervals[mid] ?? 0)) / 2;
+          expect(sessions[0]).toMatchObject({ status: 'active', s: T0, e: T0 + 390, n: rows.length, iv: median });
+          expect(rows.length).toBeGreaterThan(20);
+        }
+      });
+    }, 120_000);
+  },
+);
