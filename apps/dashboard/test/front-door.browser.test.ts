@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, ensureBuilt, launchBrowser, pageOverflow, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { pageOverflow } from './page-overflow.ts';
 import { type Seeded, seed } from './seed.ts';
 
 // The account (sign out everywhere too), the team's settings, the phone-width bar, the upload box's refusals and the

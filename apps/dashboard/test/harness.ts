@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DASHBOARD = join(ROOT, 'apps/dashboard');
@@ -205,26 +205,6 @@ export async function callMultipart<T = unknown>(
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
   return send<T>(server.port, 'POST', path, headers, payload);
 }
-
-/**
- * How far the page reaches past the window's right edge, and the outermost elements that do (what a person would
- * have to scroll sideways to see); inside a box that scrolls by itself (a wide table) nothing counts.
- */
-export const pageOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const past: string[] = [];
-    const visit = (el: Element): void => {
-      if (el.getBoundingClientRect().right > width + 0.5) {
-        past.push(`${el.tagName.toLowerCase()}.${el.className}`);
-        return;
-      }
-      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX)) return;
-      for (const child of el.children) visit(child);
-    };
-    for (const child of document.body.children) visit(child);
-    return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
-  });
 
 export interface Agent {
   /** Where the disk benchmark may write (a temp dir, removed by stop). */

@@ -6,7 +6,8 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatKb } from '../src/lib/format.ts';
 import { daySamples } from './day-samples.ts';
-import { call, ensureBuilt, launchBrowser, pageOverflow, ROOT, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, launchBrowser, ROOT, startXat, type XatServer } from './harness.ts';
+import { pageOverflow } from './page-overflow.ts';
 import { type SeededRecording, seedRecordings } from './seed.ts';
 
 // Recordings in the built dashboard, served by the real server, in Debian's Chromium: two real Azure collections from

@@ -1,0 +1,23 @@
+import type { Page } from 'playwright-core';
+
+// Run inside the page (page.evaluate): typed against the DOM, so kept out of harness.ts, which Node-only code imports.
+
+/**
+ * How far the page reaches past the window's right edge, and the outermost elements that do (what a person would
+ * have to scroll sideways to see); inside a box that scrolls by itself (a wide table) nothing counts.
+ */
+export const pageOverflow = (page: Page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const past: string[] = [];
+    const visit = (el: Element): void => {
+      if (el.getBoundingClientRect().right > width + 0.5) {
+        past.push(`${el.tagName.toLowerCase()}.${el.className}`);
+        return;
+      }
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX)) return;
+      for (const child of el.children) visit(child);
+    };
+    for (const child of document.body.children) visit(child);
+    return { by: document.documentElement.scrollWidth - width, past: past.slice(0, 5) };
+  });
