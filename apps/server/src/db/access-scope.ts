@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { UUID } from '../lib/uuid.ts';
 
 /**
  * Whose rows a query may touch, taken from the async context the query starts in (so no query has to pass it on):
@@ -10,8 +11,6 @@ export type Access =
   | { readonly kind: 'tenant'; readonly tenantId: string }
   | { readonly kind: 'none' }
   | { readonly kind: 'owner' };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // A function, not a value: a request's tenant is known only after its Host is looked up, within the same scope.
 const storage = new AsyncLocalStorage<() => Access>();

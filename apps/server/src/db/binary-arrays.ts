@@ -7,13 +7,13 @@
  * bound (1); then per element int32 byte length (-1 for NULL) and the element's bytes, all big-endian.
  */
 
+import { UUID } from '../lib/uuid.ts';
+
 export type ArrayElementType = 'float8' | 'int4' | 'text' | 'uuid';
 
 const OID: Record<ArrayElementType, number> = { float8: 701, int4: 23, text: 25, uuid: 2950 };
 /** Bytes of a fixed-size element; text varies. */
 const FIXED: Partial<Record<ArrayElementType, number>> = { float8: 8, int4: 4, uuid: 16 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A value that cannot be sent as an element of its column's type: a bug in the caller, never bad input. */
 export class ArrayEncodingError extends Error {}

@@ -33,6 +33,10 @@ export const databaseUnavailable = () =>
   );
 export const fieldErrors = (errors: Record<string, string[]>) => new ApiError(400, errors);
 export const fieldError = (field: string, message: string) => fieldErrors({ [field]: [message] });
+/** Throws the 400 of every field gathered in `errors`, if there is any. */
+export function throwIfAny(errors: Record<string, string[]>): void {
+  if (Object.keys(errors).length) throw fieldErrors(errors);
+}
 
 interface SchemaIssue {
   keyword: string;

@@ -10,31 +10,15 @@ import {
 } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
+import { parseUuidList } from '../../lib/uuid.ts';
 import { findCollectors } from '../collectors/collectors.queries.ts';
 import { compareBenchmarks } from './compare.service.ts';
 import { benchmarkAlerts, benchmarkHistory } from './watch.service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** 2–10 distinct uuids, comma-separated, or what is wrong with the list. */
+/** 2–10 distinct uuids, comma-separated, lower-cased, or what is wrong with the list. */
 function collectorList(text: string): { ids: string[] } | { errors: string[] } {
-  const ids = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const errors: string[] = [];
-  const bad = ids.filter((id) => !UUID.test(id));
-  if (bad.length)
-    errors.push(
-      `Enter valid UUIDs, comma-separated (not ${bad
-        .slice(0, 3)
-        .map((b) => `"${b.slice(0, 40)}"`)
-        .join(', ')}).`,
-    );
-  if (new Set(ids.map((id) => id.toLowerCase())).size !== ids.length) errors.push('Each collector may appear once.');
-  if (ids.length < 2) errors.push('Ensure this list has at least 2 items.');
-  if (ids.length > 10) errors.push('Ensure this list has no more than 10 items.');
-  return errors.length ? { errors } : { ids: ids.map((id) => id.toLowerCase()) };
+  const list = parseUuidList(text, { min: 2, max: 10, once: 'Each collector may appear once.' });
+  return 'ids' in list ? { ids: list.ids.map((id) => id.toLowerCase()) } : list;
 }
 
 const tags = ['benchmark-runs'];

@@ -4,11 +4,10 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { UUID } from '../../lib/uuid.ts';
 
 // Uploaded files live at DATA_DIR/uploads/<tenant id>/<data id>: names we made, never the client's,
 // so no client input reaches a path.
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function tenantDir(dataDir: string, tenantId: string): string {
   if (!UUID.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);

@@ -1,35 +1,12 @@
 import { CompareQuery, CompareRequestSchema, ReferenceCompareResponseSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { fieldErrors } from '../../http/errors.ts';
+import { parseUuidList } from '../../lib/uuid.ts';
 import { type CompareOptions, compareLoadTests } from './compare.service.ts';
 import { headCompare } from './head-fields.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** More runs than anyone picks by hand; bounds the work of one request. */
 const MAX_RUN_IDS = 500;
-
-/** The items of a JSON array of strings (the reference's `?collector_ids=["a","b"]`), else undefined. */
-function jsonList(text: string): string[] | undefined {
-  if (!text.trim().startsWith('[')) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed.map((item) => String(item)) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A comma-separated list (or JSON array) of uuids, or the complaints about it. */
-function uuidList(text: string, min: number, max: number): { ids: string[] } | { errors: string[] } {
-  const ids = (jsonList(text) ?? text.split(',')).map((s) => s.trim()).filter(Boolean);
-  const errors: string[] = [];
-  const bad = ids.filter((id) => !UUID.test(id));
-  const shown = bad.slice(0, 3).map((b) => `"${b.slice(0, 40)}"`);
-  if (bad.length) errors.push(`Enter valid UUIDs, comma-separated (not ${shown.join(', ')}).`);
-  if (ids.length < min) errors.push(`Ensure this list has at least ${min} items.`);
-  if (ids.length > max) errors.push(`Ensure this list has no more than ${max} items.`);
-  return errors.length ? { errors } : { ids };
-}
 
 const tags = ['loadtests'];
 
@@ -82,9 +59,10 @@ export function loadTestCompareRoutes(app: App, { db, guards }: Deps): void {
       async (request) => {
         const { collector_ids, set, include, run_ids } = request.query;
         const errors: Record<string, string[]> = {};
-        const collectors = uuidList(collector_ids, 2, 10);
+        const collectors = parseUuidList(collector_ids, { min: 2, max: 10, jsonArray: true });
         if ('errors' in collectors) errors.collector_ids = collectors.errors;
-        const runs = run_ids === undefined ? undefined : uuidList(run_ids, 1, MAX_RUN_IDS);
+        const runs =
+          run_ids === undefined ? undefined : parseUuidList(run_ids, { min: 1, max: MAX_RUN_IDS, jsonArray: true });
         if (runs && 'errors' in runs) errors.run_ids = runs.errors;
         if (Object.keys(errors).length || !('ids' in collectors) || (runs && !('ids' in runs)))
           throw fieldErrors(errors);

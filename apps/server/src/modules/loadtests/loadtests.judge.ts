@@ -7,6 +7,7 @@ import {
   type Validity,
   type ValidityReason,
 } from '@xat/contracts';
+import { UUID } from '../../lib/uuid.ts';
 import { UNIT_COLUMNS, type UnitColumns } from './units.ts';
 
 /** What the server stores beside a result's units: where it came from and whether it can be trusted. */
@@ -18,8 +19,6 @@ export interface StoredVerdict {
 }
 
 type Judged = UnitColumns & { details: unknown };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const objectOf = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

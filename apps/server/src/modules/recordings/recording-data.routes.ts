@@ -14,7 +14,9 @@ import {
 } from '@xat/contracts';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../app-types.ts';
-import { fieldErrors, notFound } from '../../http/errors.ts';
+import { fieldErrors, notFound, throwIfAny } from '../../http/errors.ts';
+import { plainJson } from '../../http/plain-json.ts';
+import { UUID } from '../../lib/uuid.ts';
 import { sendExport } from '../metrics/query/export-reply.ts';
 import { findSampleInterval } from '../metrics/query/field-stats.queries.ts';
 import { readRawRounds } from '../metrics/query/metrics-export.ts';
@@ -27,15 +29,7 @@ import { findRecording, findRecordings, type RecordingView } from './recordings.
 import { windowOf } from './recordings.service.ts';
 
 const tags = ['recordings'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_RAW = 'No raw collection covers this recording; pcprocess export needs uploaded raw data';
-
-// Long numeric columns serialize faster with JSON.stringify (as the metrics routes do); the schemas document them.
-const plainJson = () => (data: unknown) => JSON.stringify(data);
-
-function throwIfAny(errors: Record<string, string[]>): void {
-  if (Object.keys(errors).length) throw fieldErrors(errors);
-}
 
 /** The recording's window; for one that holds no sample yet, an empty range (from after to) at its creation. */
 const windowOrEmpty = (row: RecordingView) => {
