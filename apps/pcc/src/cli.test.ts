@@ -1,25 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Spool } from './spool/spool.ts';
 import { FakeMetricsStore, FakeServer, sendJson } from './testing/fake-server.ts';
 import { pccPath } from './testing/paths.ts';
 import { logLines, runPcc, startPcc } from './testing/run-pcc.ts';
+import { tempDirs } from './testing/temp-dirs.ts';
 import { VERSION } from './version.ts';
 
-const dirs: string[] = [];
+const freshDir = tempDirs('pcc-cli-');
 const servers: FakeServer[] = [];
 afterAll(async () => {
   for (const s of servers) await s.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-cli-'));
-  dirs.push(dir);
-  return dir;
-}
 
 describe('pcc command line', () => {
   it('--version prints the package version; --help lists the commands', async () => {

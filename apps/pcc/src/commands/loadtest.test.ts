@@ -1,23 +1,18 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { LoadTestCreateSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeServer, sendJson } from '../testing/fake-server.ts';
 import { runPcc } from '../testing/run-pcc.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 
-const dirs: string[] = [];
+const freshDir = tempDirs('pcc-loadtest-');
 const servers: FakeServer[] = [];
 afterAll(async () => {
   for (const s of servers) await s.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-loadtest-'));
-  dirs.push(dir);
-  return dir;
-}
 const COLLECTOR = 'c0ffee00-0000-4000-8000-000000000002';
 const createCheck = Compile(LoadTestCreateSchema);
 

@@ -1,18 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rootReader } from '../specs/read.ts';
 import { fixturePath } from '../testing/paths.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 import { parsePressureSome, readFreqMhz, realMeters } from './meters.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = tempDirs('pcc-meters-');
 function fakeRoot(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'pcc-meters-'));
-  dirs.push(root);
+  const root = freshDir();
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -1,26 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RegisterSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../testing/paths.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 import { detectCpu } from './cpu.ts';
 import { primaryAddress } from './network.ts';
 import { rootReader } from './read.ts';
 import { detectSpecs, type HostView, specsHash } from './specs.ts';
 
 const registerCheck = Compile(RegisterSchema);
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = tempDirs('pcc-root-');
 
 /** A fake root holding just the given files. */
 function fakeRoot(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'pcc-root-'));
-  dirs.push(root);
+  const root = freshDir();
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -1,16 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../testing/temp-dirs.ts';
 import { countDeadLetters, writeDeadLetter } from './dead-letter.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = tempDirs('pcc-dead-');
 function deadLetterFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-dead-'));
-  dirs.push(dir);
+  const dir = freshDir();
   return join(dir, 'dead-letter.ndjson');
 }
 

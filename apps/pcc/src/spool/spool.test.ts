@@ -1,18 +1,10 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../testing/temp-dirs.ts';
 import { Spool } from './spool.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-spool-'));
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirs('pcc-spool-');
 const sample = (t: number) => ({ timestamp: t, host: { cpu_busy: t % 100 }, pad: 'x'.repeat(150) });
 const timestamps = (lines: string[]) => lines.map((l) => (JSON.parse(l) as { timestamp: number }).timestamp);
 

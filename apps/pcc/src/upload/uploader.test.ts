@@ -1,24 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsBatchSchema } from '@xat/contracts';
 import { Compile } from 'typebox/compile';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../http.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { countDeadLetters } from '../spool/dead-letter.ts';
 import { Spool } from '../spool/spool.ts';
 import { FakeMetricsStore, FakeServer, type Handler, sendJson } from '../testing/fake-server.ts';
+import { tempDirs } from '../testing/temp-dirs.ts';
 import { Backoff } from './backoff.ts';
 import { Uploader } from './uploader.ts';
 
-const dirs: string[] = [];
+const freshDir = tempDirs('pcc-upload-');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
-});
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const batchCheck = Compile(MetricsBatchSchema);
@@ -35,8 +32,7 @@ interface SetupOptions {
 }
 
 async function setup(handler: Handler, opts: SetupOptions = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'pcc-upload-'));
-  dirs.push(dir);
+  const dir = freshDir();
   const server = await FakeServer.start(handler);
   const client = new HttpClient({ baseUrl: server.url, apiKey: 'test-key-123', timeoutMs: opts.timeoutMs ?? 2000 });
   const spool = new Spool({ dir: join(dir, 'spool'), sync: false, maxBytes: opts.spoolMax ?? 1e6, segmentBytes: 2000 });
