@@ -46,7 +46,7 @@ const BASE: Record<string, number> = {
   'network.rtt_ms': 0.42,
 };
 
-/** Each metric's median for a machine (k: a factor on all of them, <1 for a run that dropped). */
+/** Each metric's median for a machine (k: a factor on CPU and memory, <1 for a run that dropped). */
 function medians(m: Machine, k: number): Record<string, number> {
   const multi = m.single * m.vcpus * m.efficiency;
   const out: Record<string, number> = {
@@ -58,7 +58,9 @@ function medians(m: Machine, k: number): Record<string, number> {
   for (const [key, base] of Object.entries(BASE)) {
     const def = SUITE_METRICS.find((d) => d.key === key);
     const factor = key.startsWith('memory') ? m.memory : key.startsWith('disk') ? m.disk : m.network;
-    const v = def?.better === 'lower' ? base / factor / k : base * factor * k;
+    // A drop (k < 1) hits CPU and memory, as burst credits running out do; disk and network stay.
+    const kk = key.startsWith('memory') ? k : 1;
+    const v = def?.better === 'lower' ? base / factor / kk : base * factor * kk;
     out[key] = v;
     if (key.endsWith('_1t')) out[key.replace('_1t', '_all')] = v * Math.min(m.vcpus, 4) * 0.55;
   }

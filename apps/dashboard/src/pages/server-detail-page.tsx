@@ -243,7 +243,7 @@ export function ServerDetailPage({ id }: { id: string }) {
         )}
       </section>
 
-      <ServerBenchmarkWatch collectorId={c.id} serverName={c.name} editable={editable} />
+      <ServerBenchmarkWatch collector={c} editable={editable} />
 
       {editable && (
         <>

@@ -70,7 +70,8 @@ export function BenchmarkHistory({ collectorId }: { collectorId: string }) {
       )}
       {h && columns && columns.at.length > 0 && (
         <UPlotChart
-          optionsKey={`${theme}|${metric}`}
+          // Built from the answer's metric (its label and unit), so a metric's data never draws with another's axis.
+          optionsKey={`${theme}|${h.metric.key}`}
           label={`${h.metric.label} over time: ${columns.at.length} runs, ${drops.length} flagged`}
           data={[columns.at, columns.values, columns.median, columns.drops] as uPlot.AlignedData}
           options={(width) => {

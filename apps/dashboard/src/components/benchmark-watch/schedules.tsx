@@ -75,11 +75,14 @@ export function Schedules({
   collectorId,
   serverName,
   editable,
+  notHere,
 }: {
   /** On a server's page: its schedules and the fleet's, and the form offers "this server". */
   collectorId?: string;
   serverName?: string;
   editable: boolean;
+  /** Why this server cannot be scheduled (its agent does not run jobs): the form offers the fleet only. */
+  notHere?: string | undefined;
 }) {
   const schedules = useSchedules();
   const profiles = useProfiles();
@@ -87,7 +90,7 @@ export function Schedules({
   const [form, setForm] = useState<ScheduleForm>({
     profile: 'quick',
     everyHours: '6',
-    scope: collectorId ?? 'fleet',
+    scope: collectorId && !notHere ? collectorId : 'fleet',
     dropAlertPct: String(DEFAULT_DROP_ALERT_PCT),
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -140,7 +143,7 @@ export function Schedules({
           <div className="field">
             <label htmlFor="sch-scope">On</label>
             <select id="sch-scope" value={form.scope} onChange={(e) => set({ scope: e.target.value })}>
-              {collectorId && <option value={collectorId}>this server</option>}
+              {collectorId && !notHere && <option value={collectorId}>this server</option>}
               <option value="fleet">the whole fleet</option>
             </select>
           </div>
@@ -159,6 +162,9 @@ export function Schedules({
             {create.pending ? 'Adding…' : 'Add schedule'}
           </button>
         </form>
+      )}
+      {editable && collectorId && notHere && (
+        <span className="muted">This server cannot be scheduled: its {notHere}.</span>
       )}
       {create.error && <ErrorMessage message={create.error.message} />}
     </div>

@@ -1,17 +1,12 @@
+import type { Collector } from '@xat/contracts';
+import { jobSupport } from '../../lib/jobs.ts';
 import { Link } from '../../lib/router.tsx';
 import { BenchmarkHistory } from './benchmark-history.tsx';
 import { Schedules } from './schedules.tsx';
 
 /** On a server's page: one benchmark metric over the days with its drops flagged, and the schedules that measure it. */
-export function ServerBenchmarkWatch({
-  collectorId,
-  serverName,
-  editable,
-}: {
-  collectorId: string;
-  serverName: string;
-  editable: boolean;
-}) {
+export function ServerBenchmarkWatch({ collector, editable }: { collector: Collector; editable: boolean }) {
+  const support = jobSupport(collector);
   return (
     <section className="card" aria-label="Benchmark history">
       <div className="card-head">
@@ -19,9 +14,14 @@ export function ServerBenchmarkWatch({
         <Link to="/benchmarks/jobs">Benchmark jobs</Link>
       </div>
       <div className="card-body stack">
-        <BenchmarkHistory collectorId={collectorId} />
+        <BenchmarkHistory collectorId={collector.id} />
         <h3>Schedules</h3>
-        <Schedules collectorId={collectorId} serverName={serverName} editable={editable} />
+        <Schedules
+          collectorId={collector.id}
+          serverName={collector.name}
+          editable={editable}
+          {...(support.ok ? {} : { notHere: support.reason })}
+        />
       </div>
     </section>
   );
