@@ -8,7 +8,7 @@ import { claimNextJob } from './agent-jobs.queries.ts';
 import { AGENT_GONE, NOT_PICKED_UP, sweepJobTimeouts } from './job-timeouts.queries.ts';
 import { findJob } from './jobs.queries.ts';
 import { errorCodeOf } from './jobs.service.ts';
-import { createAgent, getJob, startJobs } from './test-support.ts';
+import { createAgent, getJob, startJobs, startTakenJob } from './test-support.ts';
 
 const seconds = (s: number) => new Date(Date.now() + s * 1000);
 /** What a CPU job's agent uploads: the sweep's units at 100 %, three close repeats. */
@@ -80,9 +80,7 @@ describe('the agent’s side of jobs', () => {
   it('refuses a result that breaks the contract, naming the field under result', async () => {
     const t = await createTestTenant();
     const a = await createAgent(t);
-    const [job] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
-    if (!job) throw new Error('no job');
-    await a.poll();
+    const job = await startTakenJob(t, a);
     const result = sweepResult();
     const backwards = { ...result, finished_at: '2000-01-01T00:00:00Z' };
     const res = await a.finish(job.id, { status: 'succeeded', result: backwards });
@@ -132,9 +130,7 @@ describe('the agent’s side of jobs', () => {
   it('stops a running job that is cancelled: the agent is told on its next report and says cancelled', async () => {
     const t = await createTestTenant();
     const a = await createAgent(t);
-    const [job] = await startJobs(t, { collector_ids: [a.id], profile: 'quick' });
-    if (!job) throw new Error('no job');
-    await a.poll();
+    const job = await startTakenJob(t, a, 'quick');
     const asked = await t.request({ method: 'POST', url: `/api/v1/jobs/${job.id}/cancel/`, auth: 'member' });
     expect(asked.json()).toMatchObject({ status: 'running', error: expect.stringMatching(/^Cancelled by/) });
     expect((await a.progress(job.id)).json()).toEqual({ cancel: true });
@@ -150,18 +146,14 @@ describe('the agent’s side of jobs', () => {
     const t = await createTestTenant();
     const { database } = await getApp();
     const a = await createAgent(t);
-    const [job] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
-    if (!job) throw new Error('no job');
-    await a.poll();
+    const job = await startTakenJob(t, a);
     const message = 'The machine did not become quiet within 60 s: 37 % busy (limit 10 %).';
     const res = await a.finish(job.id, { status: 'failed', code: 'busy', message });
     expect(res.json()).toMatchObject({ status: 'failed', error: message });
     const row = await findJob(database.db, t.id, job.id);
     expect(row && errorCodeOf(row)).toBe('busy');
 
-    const [locked] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
-    if (!locked) throw new Error('no job');
-    await a.poll();
+    const locked = await startTakenJob(t, a);
     const held = await a.finish(locked.id, { status: 'failed', code: 'locked' });
     expect(held.json()).toMatchObject({ status: 'failed', error: 'The agent failed (locked).' });
   });
@@ -170,9 +162,7 @@ describe('the agent’s side of jobs', () => {
     const t = await createTestTenant();
     const { database } = await getApp();
     const a = await createAgent(t);
-    const [job] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
-    if (!job) throw new Error('no job');
-    await a.poll();
+    const job = await startTakenJob(t, a);
     // Time moved on (injected): just under the limit nothing happens, past it the job ends.
     expect(await sweepJobTimeouts(database.db, t.id, seconds(JOB_HEARTBEAT_TIMEOUT_SECONDS - 5))).toEqual([]);
     const ended = await sweepJobTimeouts(database.db, t.id, seconds(JOB_HEARTBEAT_TIMEOUT_SECONDS + 5));
@@ -182,9 +172,7 @@ describe('the agent’s side of jobs', () => {
     expect((await a.progress(job.id)).json()).toEqual({ cancel: true });
     expect((await a.finish(job.id, { status: 'succeeded', result: sweepResult() })).statusCode).toBe(409);
 
-    const [slow] = await startJobs(t, { collector_ids: [a.id], profile: 'cpu' });
-    if (!slow) throw new Error('no job');
-    await a.poll();
+    const slow = await startTakenJob(t, a);
     const past = seconds(slow.timeout_seconds + 5);
     // It kept reporting (heartbeat at that time), yet ran too long.
     await database.db

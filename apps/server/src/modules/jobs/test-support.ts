@@ -56,6 +56,16 @@ export async function startJobs(t: TestTenant, body: Record<string, unknown>): P
   return res.json<JobBody[]>();
 }
 
+/** A job of `profile` started for the agent and taken by it (so running). */
+export async function startTakenJob(t: TestTenant, agent: TestAgent, profile = 'cpu'): Promise<JobBody> {
+  const [job] = await startJobs(t, { collector_ids: [agent.id], profile });
+  if (!job) throw new Error('no job');
+  const taken = await agent.poll();
+  if (taken.statusCode !== 200 || taken.json().id !== job.id)
+    throw new Error(`poll: ${taken.statusCode} ${taken.body}`);
+  return job;
+}
+
 export async function getJob(t: TestTenant, id: string): Promise<JobBody> {
   const res = await t.request({ method: 'GET', url: `/api/v1/jobs/${id}/`, auth: 'viewer' });
   if (res.statusCode !== 200) throw new Error(`get job: ${res.statusCode} ${res.body}`);
