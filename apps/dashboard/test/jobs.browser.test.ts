@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import type { Collector, Job } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Agent,
-  call,
-  ensureBuilt,
-  launchBrowser,
-  pageOverflow,
-  startAgent,
-  startXat,
-  type XatServer,
-} from './harness.ts';
+import { type Agent, call, ensureBuilt, launchBrowser, startAgent, startXat, type XatServer } from './harness.ts';
+import { pageOverflow } from './page-overflow.ts';
 
 // Benchmark jobs end to end: the built dashboard served by the real server, in Debian's Chromium, and two real agent
 // daemons (`pcc run`) on this machine, one per collector. A person starts the quick profile on both, watches each
