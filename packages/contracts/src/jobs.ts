@@ -38,6 +38,7 @@ export const JobSchema = Type.Object({
   profile: Type.String(),
   benchmarks: Type.Array(Type.Enum(SUITE_BENCHMARKS)),
   runs: Type.Integer(),
+  force: Type.Boolean({ description: 'Started even if the machine is not quiet (results marked forced)' }),
   status: Type.Enum(JOB_STATUSES),
   progress: Nullable(JobProgressSchema),
   error: Nullable(Type.String({ description: 'Why it failed, in the agent’s words, or why it timed out' })),
@@ -67,6 +68,8 @@ export const JobCreateSchema = Type.Object({
   stagger_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
   /** Disk benchmark directory on the agent's machine (default: the agent's working directory). */
   disk_dir: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** Run even if the machine never becomes quiet: every result is then marked `forced` (suspect at best). */
+  force: Type.Optional(Type.Boolean()),
 });
 export type JobCreate = Static<typeof JobCreateSchema>;
 
@@ -87,6 +90,8 @@ export const AgentJobSchema = Type.Object({
   disk_size_mb: Type.Integer(),
   disk_dir: Nullable(Type.String()),
   timeout_seconds: Type.Integer(),
+  /** Run even if the machine never becomes quiet (results marked `forced`). */
+  force: Type.Boolean(),
 });
 export type AgentJob = Static<typeof AgentJobSchema>;
 

@@ -22,6 +22,7 @@ const job = (over: Partial<Job> = {}): Job => ({
   profile: 'quick',
   benchmarks: ['core_scaling'],
   runs: 3,
+  force: false,
   status: 'queued',
   progress: null,
   error: null,
@@ -113,6 +114,9 @@ describe('the Run benchmark form', () => {
         stagger_seconds: 150,
         disk_dir: '/var/tmp',
       },
+    });
+    expect(toJobCreate(['a'], { ...emptyRunForm(), force: true })).toEqual({
+      body: { collector_ids: ['a'], profile: 'quick', force: true },
     });
   });
   it('names every bad field', () => {

@@ -125,6 +125,8 @@ export interface RunForm {
   /** Minutes between one server's start and the next (staggered). */
   staggerMinutes: string;
   diskDir: string;
+  /** Run even if the machine is not quiet (results marked forced). */
+  force: boolean;
 }
 
 export const emptyRunForm = (profile = 'quick'): RunForm => ({
@@ -134,6 +136,7 @@ export const emptyRunForm = (profile = 'quick'): RunForm => ({
   when: 'now',
   staggerMinutes: '10',
   diskDir: '',
+  force: false,
 });
 
 /** The form → the API's JobCreate, or the problems by field (named as the form names them). */
@@ -163,6 +166,7 @@ export function toJobCreate(
     if (!dir.startsWith('/')) errors.disk_dir = 'The disk directory is an absolute path on the server, e.g. /var/tmp.';
     else body.disk_dir = dir;
   }
+  if (form.force) body.force = true;
   return Object.keys(errors).length ? { errors } : { body };
 }
 

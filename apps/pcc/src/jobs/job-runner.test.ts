@@ -15,6 +15,7 @@ const job: AgentJob = {
   disk_size_mb: 64,
   disk_dir: '/var/tmp',
   timeout_seconds: 600,
+  force: false,
 };
 const result = { profile: 'quick' } as unknown as SuiteResult;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,6 +80,19 @@ describe('runJob', () => {
     });
     // Reported at once (the latest progress by then), steps = benchmarks × runs.
     expect(api.reports[0]).toMatchObject({ step: 3, steps: 6, message: 'disk 1/3' });
+  });
+
+  it('runs a job the person started with force as forced, whatever the daemon’s own setting', async () => {
+    let seen: SuiteOptions | undefined;
+    await runJob(
+      { ...job, force: true },
+      options(fakeApi(), async (o) => {
+        seen = o;
+        return result;
+      }),
+      new AbortController().signal,
+    );
+    expect(seen?.force).toBe(true);
   });
 
   it('keeps the suite’s refusal in its words with its code: busy, locked, anything else error', async () => {

@@ -71,7 +71,7 @@ export async function runJob(job: AgentJob, o: RunnerOptions, shutdown: AbortSig
       serverUrl: o.serverUrl,
       apiKey: o.apiKey,
       dataDir: o.dataDir,
-      force: o.force ?? false,
+      force: job.force || (o.force ?? false),
       quietWaitSeconds: o.quietWaitSeconds ?? DEFAULT_QUIET_WAIT_SECONDS,
       profile: job.profile,
       signal: abort.signal,

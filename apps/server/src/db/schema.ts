@@ -254,6 +254,8 @@ export const jobs = pgTable(
     stepSeconds: doublePrecision('step_seconds').notNull(),
     diskSizeMb: integer('disk_size_mb').notNull(),
     diskDir: text('disk_dir'),
+    /** Run even if the machine never becomes quiet (the results say `forced`). */
+    force: boolean('force').notNull().default(false),
     /** queued | running | succeeded | failed | cancelled | timed_out */
     status: varchar('status', { length: 12 }).notNull().default('queued'),
     progress: jsonb('progress'),

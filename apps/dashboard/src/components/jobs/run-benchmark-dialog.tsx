@@ -188,6 +188,10 @@ export function RunBenchmarkDialog({ ids, onClose }: { ids: readonly string[]; o
           </span>
           <FieldError message={errors.disk_dir} />
         </div>
+        <label className="check">
+          <input type="checkbox" checked={form.force} onChange={(e) => set({ force: e.target.checked })} />
+          Run even if the machine stays busy (the results are then marked <em>forced</em>: suspect at best)
+        </label>
         {create.error && <ErrorMessage message={create.error.message} />}
       </form>
     </Dialog>

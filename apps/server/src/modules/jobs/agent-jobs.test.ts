@@ -33,6 +33,7 @@ describe('the agent’s side of jobs', () => {
       disk_size_mb: 64,
       disk_dir: null,
       timeout_seconds: job.timeout_seconds,
+      force: false,
     });
     expect(await getJob(t, job.id)).toMatchObject({ status: 'running', started_at: expect.any(String) });
     // One job at a time: nothing more while it runs.

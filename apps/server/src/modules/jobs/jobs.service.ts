@@ -20,6 +20,7 @@ export function toJobDto(row: JobWithNames): Job {
     profile: row.profile,
     benchmarks: row.benchmarks as SuiteBenchmark[],
     runs: row.runs,
+    force: row.force,
     status: row.status as JobStatus,
     progress:
       progress && typeof progress.step === 'number'
@@ -57,6 +58,7 @@ export const toAgentJob = (row: JobRow): AgentJob => ({
   disk_size_mb: row.diskSizeMb,
   disk_dir: row.diskDir,
   timeout_seconds: row.timeoutSeconds,
+  force: row.force,
 });
 
 export const neverPolled = (name: string) =>
@@ -110,6 +112,7 @@ export async function createJobs(db: Db, tenantId: string, input: CreateJobsInpu
       stepSeconds: profile.step_seconds,
       diskSizeMb: profile.disk_size_mb,
       diskDir: input.disk_dir ?? null,
+      force: input.force ?? false,
       notBefore: new Date(now.getTime() + k * stagger * 1000),
       timeoutSeconds: timeoutSecondsFor(shape, collector?.vcpus ?? null),
       createdBy: input.createdBy,

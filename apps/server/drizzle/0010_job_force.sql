@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ADD COLUMN "force" boolean DEFAULT false NOT NULL;
