@@ -1,9 +1,7 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AGENT_CAPABILITIES_HEADER, type Collector } from '@xat/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, firstPage, launchBrowser, screenshotFailure, startXat, type XatServer } from './harness.ts';
 import { pageOverflow } from './page-overflow.ts';
 import type { SeededServer } from './seed.ts';
 import { seedBenchmarkRuns } from './seed-benchmarks.ts';
@@ -44,15 +42,11 @@ beforeAll(async () => {
   });
   if (polled.status !== 204) throw new Error(`job poll: HTTP ${polled.status} ${polled.text}`);
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(15_000);
+  page = await firstPage(browser.context, 15_000);
 }, 120_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-  console.error(`screenshot of the failure: ${file}`);
+  if (!(await screenshotFailure(ctx.task, page))) return;
 });
 
 afterAll(async () => {

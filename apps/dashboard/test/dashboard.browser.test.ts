@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ratioOf } from '@xat/stats';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, firstPage, launchBrowser, screenshotFailure, startXat, type XatServer } from './harness.ts';
 import { type Seeded, seed } from './seed.ts';
 
 // The built dashboard, served by the real server (`xat serve`), driven in Debian's Chromium: what a person does.
@@ -25,16 +23,12 @@ beforeAll(async () => {
   data = await seed(server);
   browser = await launchBrowser();
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(10_000);
+  page = await firstPage(browser.context, 10_000);
 }, 120_000);
 
 // A failed step leaves a screenshot to look at, and no open dialog to trip the next test.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path: file }).catch(() => undefined);
-  console.error(`screenshot of the failure: ${file}`);
+  if (!(await screenshotFailure(ctx.task, page))) return;
   await page.keyboard.press('Escape').catch(() => undefined);
 });
 

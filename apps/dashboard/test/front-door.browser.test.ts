@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, ensureBuilt, launchBrowser, startXat, type XatServer } from './harness.ts';
+import { call, ensureBuilt, firstPage, launchBrowser, screenshotFailure, startXat, type XatServer } from './harness.ts';
 import { pageOverflow } from './page-overflow.ts';
 import { type Seeded, seed } from './seed.ts';
 
@@ -20,15 +18,11 @@ beforeAll(async () => {
   data = await seed(server);
   browser = await launchBrowser();
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(10_000);
+  page = await firstPage(browser.context, 10_000);
 }, 120_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-  console.error(`screenshot of the failure: ${file}`);
+  if (!(await screenshotFailure(ctx.task, page))) return;
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DASHBOARD = join(ROOT, 'apps/dashboard');
@@ -264,6 +264,25 @@ export function startAgent(server: Pick<XatServer, 'host'>, apiKey: string, env:
 }
 
 /** Headless Debian Chromium through playwright-core, in a fresh profile; a laptop-sized window. */
+/** The first page of a browser from launchBrowser (a persistent context opens with one), with its default timeout. */
+export async function firstPage(context: BrowserContext, timeoutMs: number): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(timeoutMs);
+  return page;
+}
+
+/** After a failed test: a full-page screenshot in the temp dir, its path on stderr. True when the test failed. */
+export async function screenshotFailure(
+  task: { name: string; result?: { state?: string } },
+  page: Page | undefined,
+): Promise<boolean> {
+  if (task.result?.state !== 'fail' || !page) return false;
+  const file = join(tmpdir(), `xat-e2e-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+  console.error(`screenshot of the failure: ${file}`);
+  return true;
+}
+
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'xat-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import type { Collector, Job } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, call, ensureBuilt, launchBrowser, startAgent, startXat, type XatServer } from './harness.ts';
+import {
+  type Agent,
+  call,
+  ensureBuilt,
+  firstPage,
+  launchBrowser,
+  screenshotFailure,
+  startAgent,
+  startXat,
+  type XatServer,
+} from './harness.ts';
 import { pageOverflow } from './page-overflow.ts';
 
 // Benchmark jobs end to end: the built dashboard served by the real server, in Debian's Chromium, and two real agent
@@ -67,15 +77,11 @@ beforeAll(async () => {
     agents.push(startAgent(server, s.apiKey, { PCC_FREQUENCY: '5s', PCC_UPLOAD_INTERVAL: '5s' }));
   await Promise.all(servers.map((s, i) => waitUntilPolled(s.id, s.name, agents[i] as Agent)));
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(15_000);
+  page = await firstPage(browser.context, 15_000);
 }, 180_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-  console.error(`screenshot of the failure: ${file}`);
+  if (!(await screenshotFailure(ctx.task, page))) return;
   for (const a of agents) console.error(`agent output (last 3000 chars):\n${a.output().slice(-3000)}`);
   await page.keyboard.press('Escape').catch(() => undefined);
 });

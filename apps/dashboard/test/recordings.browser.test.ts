@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Collector, LoadTest, MetricSeries, MetricsBatch, Recording, RecordingSummary } from '@xat/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatKb } from '../src/lib/format.ts';
 import { daySamples } from './day-samples.ts';
-import { call, ensureBuilt, launchBrowser, ROOT, startXat, type XatServer } from './harness.ts';
+import {
+  call,
+  ensureBuilt,
+  firstPage,
+  launchBrowser,
+  ROOT,
+  screenshotFailure,
+  startXat,
+  type XatServer,
+} from './harness.ts';
 import { pageOverflow } from './page-overflow.ts';
 import { type SeededRecording, seedRecordings } from './seed.ts';
 
@@ -27,15 +35,11 @@ beforeAll(async () => {
   token = signedIn.body.access;
   ({ small, large } = await seedRecordings(server, token));
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(10_000);
+  page = await firstPage(browser.context, 10_000);
 }, 120_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const file = join(tmpdir(), `xat-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-  console.error(`screenshot of the failure: ${file}`);
+  if (!(await screenshotFailure(ctx.task, page))) return;
   await page.keyboard.press('Escape').catch(() => undefined);
 });
 
