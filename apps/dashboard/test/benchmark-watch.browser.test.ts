@@ -2,7 +2,7 @@ import { AGENT_CAPABILITIES_HEADER, type Collector } from '@xat/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, ensureBuilt, firstPage, launchBrowser, screenshotFailure, startXat, type XatServer } from './harness.ts';
-import { pageOverflow } from './page-overflow.ts';
+import { expectFits } from './page-overflow.ts';
 import type { SeededServer } from './seed.ts';
 import { seedBenchmarkRuns } from './seed-benchmarks.ts';
 
@@ -145,10 +145,10 @@ describe('benchmark results over time, in Chromium', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     try {
       await page.getByRole('region', { name: 'Scores' }).waitFor();
-      expect(await pageOverflow(page)).toEqual({ by: 0, past: [] });
+      await expectFits(page);
       await page.goto(`${server.origin}/servers/${big.collector.id}`);
       await page.getByRole('region', { name: 'Benchmark history' }).getByRole('img').waitFor();
-      expect(await pageOverflow(page)).toEqual({ by: 0, past: [] });
+      await expectFits(page);
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }

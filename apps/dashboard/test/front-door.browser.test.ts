@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, ensureBuilt, firstPage, launchBrowser, screenshotFailure, startXat, type XatServer } from './harness.ts';
-import { pageOverflow } from './page-overflow.ts';
+import { expectFits } from './page-overflow.ts';
 import { type Seeded, seed } from './seed.ts';
 
 // The account (sign out everywhere too), the team's settings, the phone-width bar, the upload box's refusals and the
@@ -49,8 +49,6 @@ async function signOut() {
 
 const signInApi = (username: string, password: string) =>
   call<{ access: string; refresh: string }>(server, 'POST', '/api/v1/auth/token/', { body: { username, password } });
-
-const overflow = () => pageOverflow(page);
 
 describe('account, settings, phone and empty states in Chromium', () => {
   it("changes the admin's password: the policy's refusal in its words, then success, and every other session ends", async () => {
@@ -230,7 +228,7 @@ describe('account, settings, phone and empty states in Chromium', () => {
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
     await nav.getByRole('link', { name: 'Settings' }).waitFor();
     expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true);
-    expect(await overflow()).toEqual({ by: 0, past: [] });
+    await expectFits(page);
     // Following a link closes the menu.
     await nav.getByRole('link', { name: 'Load tests' }).click();
     await page.getByRole('heading', { name: 'Load tests', exact: true }).waitFor();
@@ -253,7 +251,7 @@ describe('account, settings, phone and empty states in Chromium', () => {
       await page.getByRole('heading', { name: heading }).first().waitFor();
       // Charts and tables size themselves after the data arrives.
       await page.waitForLoadState('networkidle');
-      expect({ path, ...(await overflow()) }).toEqual({ path, by: 0, past: [] });
+      await expectFits(page, path);
     }
     await page.setViewportSize(LAPTOP);
     expect(await menu.isVisible()).toBe(false);

@@ -15,7 +15,7 @@ import {
   startXat,
   type XatServer,
 } from './harness.ts';
-import { pageOverflow } from './page-overflow.ts';
+import { expectFits } from './page-overflow.ts';
 
 // Benchmark jobs end to end: the built dashboard served by the real server, in Debian's Chromium, and two real agent
 // daemons (`pcc run`) on this machine, one per collector. A person starts the quick profile on both, watches each
@@ -267,10 +267,10 @@ describe('benchmark jobs in Chromium, against the real server and two real agent
     await page.setViewportSize({ width: 375, height: 800 });
     try {
       await page.getByRole('region', { name: 'Scores' }).waitFor();
-      expect(await pageOverflow(page)).toEqual({ by: 0, past: [] });
+      await expectFits(page);
       await page.goto(`${server.origin}/benchmarks/jobs`);
       await page.getByRole('table', { name: 'Benchmark jobs' }).waitFor();
-      expect(await pageOverflow(page)).toEqual({ by: 0, past: [] });
+      await expectFits(page);
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }

@@ -233,7 +233,9 @@ describe.skipIf(!SHARED_DATABASE_URL)(
           const median =
             intervals.length % 2 ? intervals[Math.floor(mid)] : ((intervals[mid - 1] ?? 0) + (intervals[mid] ?? 0)) / 2;
           expect(sessions[0]).toMatchObject({ status: 'active', s: T0, e: T0 + 390, n: rows.length, iv: median });
-          expect(rows.length).toBeGreaterThan(20);
+          // 40 rounds give 39 intervals when no race is lost; each pair whose later round lands first loses one (the
+          // earlier round then has a newer state before it), so at least one row per pair but the first: 19.
+          expect(rows.length).toBeGreaterThanOrEqual(19);
         }
       });
     }, 120_000);
