@@ -90,13 +90,20 @@ chmod 0755 "$INSTALL_DIR/pcc"
 ln -sf "$INSTALL_DIR/pcc" "$BIN_DIR/pcc"
 say "installed $VERSION in $INSTALL_DIR"
 
-# --- config (0600: it holds the key); an upgrade without a new key keeps the old file ---------------------------
+# --- config (0600: it holds the key); an upgrade without a new key keeps the old file; a new key keeps the file's
+# other settings ("jobs": false, an interval…) and replaces only the server, the key and the data directory --------
 if [ -n "$API_KEY" ]; then
   (
     umask 077
-    PCC_I_URL="$SERVER_URL" PCC_I_KEY="$API_KEY" PCC_I_DATA="$DATA_DIR" "$NODE" -e '
-      const { server_url, api_key, data_dir } = { server_url: process.env.PCC_I_URL, api_key: process.env.PCC_I_KEY, data_dir: process.env.PCC_I_DATA };
-      process.stdout.write(JSON.stringify({ server_url, api_key, data_dir }, null, 2) + "\n");
+    PCC_I_URL="$SERVER_URL" PCC_I_KEY="$API_KEY" PCC_I_DATA="$DATA_DIR" PCC_I_FILE="$CONFIG_FILE" "$NODE" -e '
+      const fs = require("node:fs");
+      let kept = {};
+      try {
+        const old = JSON.parse(fs.readFileSync(process.env.PCC_I_FILE, "utf8"));
+        if (old && typeof old === "object" && !Array.isArray(old)) kept = old;
+      } catch {}
+      const { PCC_I_URL: server_url, PCC_I_KEY: api_key, PCC_I_DATA: data_dir } = process.env;
+      process.stdout.write(JSON.stringify({ ...kept, server_url, api_key, data_dir }, null, 2) + "\n");
     ' </dev/null >"$CONFIG_FILE.tmp"
     mv -f "$CONFIG_FILE.tmp" "$CONFIG_FILE"
   )

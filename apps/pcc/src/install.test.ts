@@ -109,6 +109,23 @@ describe('install.sh', () => {
     expect(registrations.at(-1)?.key).toBe('first-key-0123456');
   });
 
+  it('re-running with a new key replaces the key and keeps the config file’s other settings', async () => {
+    const root = join(work, 'root-e');
+    expect((await install({ PCC_PREFIX: root, API_KEY: 'old-key-0123456789' })).code).toBe(0);
+    const config = join(root, 'etc/pcc/config.json');
+    const first = JSON.parse(readFileSync(config, 'utf8'));
+    writeFileSync(config, JSON.stringify({ ...first, jobs: false, interval: 5 }));
+    const again = await install({ PCC_PREFIX: root, API_KEY: 'new-key-0123456789' });
+    expect(again.code, again.out).toBe(0);
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      ...first,
+      api_key: 'new-key-0123456789',
+      jobs: false,
+      interval: 5,
+    });
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+  });
+
   it('says plainly what to install when Node.js is missing or too old', async () => {
     const root = join(work, 'root-c');
     const missing = await install({ PCC_PREFIX: root, API_KEY: 'k-0123456789', PCC_NODE: join(work, 'no-node') });
