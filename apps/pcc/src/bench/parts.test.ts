@@ -172,6 +172,17 @@ describe('summaries and verdicts', () => {
     expect(r).toMatchObject({ name: 'disk', engine: 'builtin', validity: 'valid', validity_reasons: [] });
   });
 
+  it('a CPU quota’s throttling is kept in the conditions, not held against the repeats; steal is', async () => {
+    const quota = { ...quiet, throttled_pct: 64 };
+    const runs = [99, 100, 101].map((u) => ({ metrics: { 'cpu_sweep.units_100pct': u }, conditions: quota }));
+    const r = await summarizeBenchmark('cpu_sweep', runs, { forced: false, backgroundBusyPct: 0 });
+    expect(r).toMatchObject({ validity: 'valid', validity_reasons: [] });
+    expect(r.runs.map((x) => x.conditions.throttled_pct)).toEqual([64, 64, 64]);
+    const stolen = runs.map((x) => ({ ...x, conditions: { ...quota, steal_pct: 12 } }));
+    const s = await summarizeBenchmark('cpu_sweep', stolen, { forced: false, backgroundBusyPct: 0 });
+    expect(s.validity_reasons.map((x) => x.code)).toEqual(['steal']);
+  });
+
   it('the core-scaling curve is the median per worker count', async () => {
     const run = (u1: number, u2: number) => ({
       metrics: {},
