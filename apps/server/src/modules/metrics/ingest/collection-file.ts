@@ -1,12 +1,19 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { constants, gunzip } from 'node:zlib';
 import type { MetricSample } from '@xat/contracts';
-import { parseCollection } from '@xat/procfs';
+import { COLLECTION_SLICE_CHARS, collectionSlices, lineSlices, type RawMeasurement } from '@xat/procfs';
 import { ApiError, fieldError } from '../../../http/errors.ts';
-import { isPortalCsvHeader, parsePortalCsv } from './portal-csv.ts';
-import { chainRounds } from './raw-rounds.ts';
+import { isPortalCsvHeader, PortalCsvReader } from './portal-csv.ts';
+import { chainPrepared, prepareRounds, type StoredRound } from './raw-rounds.ts';
 
 const gunzipAsync = promisify(gunzip);
+
+/**
+ * A large file is read a slice at a time, and other requests run between slices: a 100 MB upload would otherwise hold
+ * the event loop for seconds. About 1 MB of text (COLLECTION_SLICE_CHARS) or 200 rounds per slice.
+ */
+export const FILE_SLICE_ROUNDS = 200;
 
 export interface ParsedFile {
   kind: 'collection' | 'portal-csv';
@@ -49,13 +56,48 @@ export async function decodeFile(content: Buffer, maxBytes: number): Promise<str
 }
 
 /**
- * A pcc collection (NDJSON of {timestamp, subsystem, measurement}) or a portal CSV → samples. A file in neither format,
- * or with no usable record at all, is a 400 naming what was expected.
+ * A file's rounds chained into interval samples, `roundsPerSlice` rounds at a time in time order, each slice from the
+ * newest round of the one before: the same samples as chaining them all at once. A file is self-contained (it may be
+ * old): it neither chains from nor moves the collector's live state.
  */
-export function parseCollectionFile(text: string, accept: (timestamp: number) => boolean): ParsedFile {
+export async function chainFileRounds(measurements: readonly RawMeasurement[], roundsPerSlice = FILE_SLICE_ROUNDS) {
+  const byTimestamp = new Map<number, RawMeasurement[]>();
+  for (const m of measurements) {
+    const round = byTimestamp.get(m.timestamp);
+    if (round) round.push(m);
+    else byTimestamp.set(m.timestamp, [m]);
+  }
+  const stamps = [...byTimestamp.keys()].sort((a, b) => a - b);
+  const samples: MetricSample[] = [];
+  const timestamps: number[] = [];
+  let unparseable = 0;
+  let previous: StoredRound | undefined;
+  for (let i = 0; i < stamps.length; i += roundsPerSlice) {
+    const slice = stamps.slice(i, i + roundsPerSlice).flatMap((t) => byTimestamp.get(t) ?? []);
+    const prepared = prepareRounds(slice, () => true);
+    const chained = chainPrepared(prepared, previous);
+    for (const sample of chained.samples) samples.push(sample);
+    for (const t of prepared.timestamps) timestamps.push(t);
+    unparseable += prepared.unparseable;
+    previous = chained.last ?? previous;
+    await nextTurn();
+  }
+  return { samples, timestamps, unparseable };
+}
+
+/**
+ * A pcc collection (NDJSON of {timestamp, subsystem, measurement}) or a portal CSV → samples, a slice at a time. A file
+ * in neither format, or with no usable record at all, is a 400 naming what was expected.
+ */
+export async function parseCollectionFile(text: string, accept: (timestamp: number) => boolean): Promise<ParsedFile> {
   const firstLine = text.slice(0, 4096).split('\n', 1)[0] ?? '';
   if (isPortalCsvHeader(firstLine)) {
-    const { samples, rejected } = parsePortalCsv(text);
+    const reader = new PortalCsvReader();
+    for (const slice of lineSlices(text, COLLECTION_SLICE_CHARS)) {
+      reader.add(slice);
+      await nextTurn();
+    }
+    const { samples, rejected } = reader.finish();
     if (samples.length === 0) throw fieldError('file', 'The portal CSV has a header but no valid data row.');
     const kept = samples.filter((s) => accept(s.timestamp));
     return {
@@ -77,15 +119,20 @@ export function parseCollectionFile(text: string, accept: (timestamp: number) =>
       'Not a pcc collection (NDJSON lines {"timestamp","subsystem","measurement"}, optionally gzip) ' +
         'nor a portal CSV (header "timestamp,cpu_user,cpu_system,…").',
     );
-  const { measurements, rejectedLines } = parseCollection(text);
+  const measurements: RawMeasurement[] = [];
+  let rejectedLines = 0;
+  for (const slice of collectionSlices(text)) {
+    for (const m of slice.measurements) measurements.push(m);
+    rejectedLines += slice.rejectedLines;
+    await nextTurn();
+  }
   if (measurements.length === 0)
     throw fieldError(
       'file',
       `No line of the collection is a {"timestamp": <epoch seconds>, "subsystem", "measurement"} object (${rejectedLines} rejected).`,
     );
-  // A file is self-contained (it may be old): it neither chains from nor moves the collector's live state.
-  const chained = chainRounds(measurements, undefined, () => true);
-  if (chained.accepted === 0)
+  const chained = await chainFileRounds(measurements);
+  if (chained.timestamps.length === 0)
     throw fieldError('file', `None of the ${chained.unparseable} rounds holds a parsable /proc measurement.`);
   const all = chained.timestamps;
   const problems: string[] = [];
@@ -98,7 +145,7 @@ export function parseCollectionFile(text: string, accept: (timestamp: number) =>
   return {
     kind: 'collection',
     samples: chained.samples.filter((s) => accept(s.timestamp)),
-    records: chained.accepted,
+    records: all.length,
     skipped: chained.unparseable + rejectedLines,
     outOfRange: all.filter((ts) => !accept(ts)).length,
     problems,

@@ -28,7 +28,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 async function parseUpload(upload: ReceivedUpload, maxBytes: number, keepAnyFile: boolean) {
   try {
     const text = await decodeFile(await readFile(upload.tempPath), maxBytes);
-    return { parsed: parseCollectionFile(text, recordingRange().contains) };
+    return { parsed: await parseCollectionFile(text, recordingRange().contains) };
   } catch (err) {
     const reason = err instanceof ApiError ? (err.body.file ?? err.body.detail) : undefined;
     if (!keepAnyFile || reason === undefined) throw err;

@@ -41,47 +41,66 @@ const num = (text: string | undefined): number | null | undefined => {
 
 /**
  * Portal CSV rows → samples. cpu_user there is %usr (nice dropped), disk/net "bytes" are bytes per second, and
- * mem_total_kb is not MemTotal (it omits Slab), so it yields no mem_used_pct; cpu_nice stays a gap.
+ * mem_total_kb is not MemTotal (it omits Slab), so it yields no mem_used_pct; cpu_nice stays a gap. Read a slice of
+ * lines at a time (`add`), so a large file lets other requests run between slices.
  */
-export function parsePortalCsv(text: string): PortalRows {
-  const lines = text.split(/\r?\n/);
-  const header = lines.findIndex((l) => l.trim() !== '');
-  const rows = new Map<number, MetricSample>();
-  let rejected = 0;
-  for (const line of lines.slice(header + 1)) {
-    if (line.trim() === '') continue;
-    const cells = line.split(',');
-    const v = cells.map(num);
-    const ts = v[0];
-    if (cells.length !== PORTAL_COLUMNS.length || v.includes(undefined) || typeof ts !== 'number' || ts % 1 !== 0) {
-      rejected++;
-      continue;
+export class PortalCsvReader {
+  private readonly rows = new Map<number, MetricSample>();
+  private rejected = 0;
+  private headerSeen = false;
+
+  /** The next whole lines of the file (the first non-blank line of all is the header). */
+  add(text: string): void {
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trim() === '') continue;
+      if (!this.headerSeen) {
+        this.headerSeen = true;
+        continue;
+      }
+      const cells = line.split(',');
+      const v = cells.map(num);
+      const ts = v[0];
+      if (cells.length !== PORTAL_COLUMNS.length || v.includes(undefined) || typeof ts !== 'number' || ts % 1 !== 0) {
+        this.rejected++;
+        continue;
+      }
+      const at = (i: number) => v[i] ?? null;
+      const idle = at(3);
+      this.rows.set(ts, {
+        timestamp: ts,
+        host: {
+          cpu_user: at(1),
+          cpu_system: at(2),
+          cpu_idle: idle,
+          cpu_iowait: at(4),
+          cpu_steal: at(5),
+          cpu_busy: idle === null ? null : 100 - idle,
+          mem_used_kb: at(7),
+          mem_free_kb: at(8),
+          mem_cached_kb: at(9),
+          disk_read_bps: at(10),
+          disk_write_bps: at(11),
+          net_rx_bps: at(12),
+          net_tx_bps: at(13),
+        },
+      });
     }
-    const at = (i: number) => v[i] ?? null;
-    const idle = at(3);
-    rows.set(ts, {
-      timestamp: ts,
-      host: {
-        cpu_user: at(1),
-        cpu_system: at(2),
-        cpu_idle: idle,
-        cpu_iowait: at(4),
-        cpu_steal: at(5),
-        cpu_busy: idle === null ? null : 100 - idle,
-        mem_used_kb: at(7),
-        mem_free_kb: at(8),
-        mem_cached_kb: at(9),
-        disk_read_bps: at(10),
-        disk_write_bps: at(11),
-        net_rx_bps: at(12),
-        net_tx_bps: at(13),
-      },
-    });
   }
-  const samples = [...rows.values()].sort((a, b) => a.timestamp - b.timestamp);
-  samples.forEach((s, i) => {
-    const before = samples[i - 1];
-    if (before) s.interval_seconds = s.timestamp - before.timestamp;
-  });
-  return { samples, rejected };
+
+  /** The rows read so far as samples in time order, one per timestamp (the last row of a timestamp wins). */
+  finish(): PortalRows {
+    const samples = [...this.rows.values()].sort((a, b) => a.timestamp - b.timestamp);
+    samples.forEach((s, i) => {
+      const before = samples[i - 1];
+      if (before) s.interval_seconds = s.timestamp - before.timestamp;
+    });
+    return { samples, rejected: this.rejected };
+  }
+}
+
+/** A whole portal CSV at once. */
+export function parsePortalCsv(text: string): PortalRows {
+  const reader = new PortalCsvReader();
+  reader.add(text);
+  return reader.finish();
 }

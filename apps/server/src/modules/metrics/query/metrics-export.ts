@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { MetricSeries } from '@xat/contracts';
-import { parseCollection, type RawMeasurement } from '@xat/procfs';
+import { collectionSlices, type RawMeasurement } from '@xat/procfs';
 import { strToU8, Zip, ZipDeflate } from 'fflate';
 import type { Db } from '../../../db/client.ts';
 import { storedFilePath } from '../../data/file-store.ts';
@@ -78,9 +79,12 @@ export async function readRawRounds(
   for (const { id } of await listCollectedDataForRange(db, tenantId, collectorId, range)) {
     const text = await readCollection(storedFilePath(dataDir, tenantId, id));
     if (text === undefined) continue;
-    const inRange = parseCollection(text).measurements.filter(
-      (m) => m.timestamp >= range.from && m.timestamp <= range.to,
-    );
+    // A slice of the file at a time, letting other requests run between slices.
+    const inRange: RawMeasurement[] = [];
+    for (const slice of collectionSlices(text)) {
+      for (const m of slice.measurements) if (m.timestamp >= range.from && m.timestamp <= range.to) inRange.push(m);
+      await nextTurn();
+    }
     if (inRange.length) files.push(inRange);
   }
   const firstOf = (f: RawMeasurement[]) => f.reduce((min, m) => Math.min(min, m.timestamp), Number.POSITIVE_INFINITY);
