@@ -6,6 +6,7 @@ import { benchPcc } from './pcc.bench.ts';
 import { benchQuery } from './query.bench.ts';
 import { benchStart } from './start.bench.ts';
 import { benchSuite } from './suite.bench.ts';
+import { benchUpload } from './upload.bench.ts';
 
 // Every benchmark prints its figures and rewrites its own section of BENCHMARKS.md, PGlite and PostgreSQL side by side.
 // PostgreSQL: BENCH_DATABASE_URL, else a fresh `xat_bench` database on the local server (127.0.0.1:5432) when reachable.
@@ -34,6 +35,7 @@ const BENCHES = {
   pcc: () => benchPcc(),
   start: benchStart,
   suite: () => benchSuite(),
+  upload: () => benchUpload(),
 } satisfies Record<string, (postgresUrl: string | undefined) => Promise<void>>;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in BENCHES));
