@@ -396,8 +396,6 @@ export const collectorRawState = pgTable(
     tenantId: tenantId(),
     collectorId: uuid('collector_id').notNull(),
     lastRound: jsonb('last_round').notNull(),
-    /** The original pcc's trickle session, echoed back as session_id. */
-    sessionId: uuid('session_id').notNull().default(sql`gen_random_uuid()`),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.collectorId] }), collectorFk(t)],

@@ -1,0 +1,1 @@
+ALTER TABLE "collector_raw_state" DROP COLUMN "session_id";
