@@ -51,33 +51,48 @@ const OUTPUTS: Record<string, OutputFile> = {
 
 const SYSTEM_INFO = 'system_info.json';
 
-/** pcprocess on a whole collection: relative output path → file content. Never throws; bad lines are skipped. */
-export function processCollection(ndjson: string): Map<string, string> {
-  const files = new Map<string, string[]>();
-  const previous = new Map<string, RawMeasurement>();
-  for (const cur of parseCollection(ndjson).measurements) {
+/**
+ * pcprocess, a measurement at a time in file order (`add`), so a caller can let other work run between slices of a
+ * large collection; `files()` gives relative output path → file content. Never throws; bad measurements are skipped.
+ */
+export class PcProcessor {
+  private readonly outputs = new Map<string, string[]>();
+  private readonly previous = new Map<string, RawMeasurement>();
+
+  add(cur: RawMeasurement): void {
+    const files = this.outputs;
     if (cur.subsystem === '/proc/cpuinfo') {
       const info = files.has(SYSTEM_INFO) ? undefined : parseCpuinfo(cur.measurement); // the first usable round
       if (info) files.set(SYSTEM_INFO, [formatSystemInfo(info)]);
-      continue;
+      return;
     }
     const output = Object.hasOwn(OUTPUTS, cur.subsystem) ? OUTPUTS[cur.subsystem] : undefined;
-    if (!output) continue;
-    const prev = previous.get(cur.subsystem);
+    if (!output) return;
+    const prev = this.previous.get(cur.subsystem);
     const lines = files.get(output.path);
     if (!prev) {
-      previous.set(cur.subsystem, cur); // round 0: remembered only
+      this.previous.set(cur.subsystem, cur); // round 0: remembered only
     } else if (!lines) {
       files.set(output.path, [`${output.header}\n`]); // round 1: header only, previous stays round 0
     } else {
       const tvi = (cur.timestamp - prev.timestamp) * USER_HZ;
       const rows = tvi > 0 ? output.rows(prev, cur, tvi) : [];
-      if (rows === undefined) continue;
+      if (rows === undefined) return;
       for (const row of rows) lines.push(`${row}\n`);
-      previous.set(cur.subsystem, cur);
+      this.previous.set(cur.subsystem, cur);
     }
   }
-  return new Map([...files].map(([path, parts]) => [path, parts.join('')]));
+
+  files(): Map<string, string> {
+    return new Map([...this.outputs].map(([path, parts]) => [path, parts.join('')]));
+  }
+}
+
+/** pcprocess on a whole collection: relative output path → file content. Never throws; bad lines are skipped. */
+export function processCollection(ndjson: string): Map<string, string> {
+  const processor = new PcProcessor();
+  for (const m of parseCollection(ndjson).measurements) processor.add(m);
+  return processor.files();
 }
 
 function statRows(prev: RawMeasurement, cur: RawMeasurement): string[] | undefined {

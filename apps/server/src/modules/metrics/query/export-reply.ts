@@ -1,11 +1,15 @@
 /** The answer of an export route (a server's metrics, a recording): one attachment in the format asked for. */
 import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExportFormat, MetricSeries } from '@xat/contracts';
-import { processCollection, type RawMeasurement } from '@xat/procfs';
+import { PcProcessor, type RawMeasurement } from '@xat/procfs';
 import type { FastifyReply } from 'fastify';
 import { notFound } from '../../../http/errors.ts';
-import { csvChunks, exportFileName, toNdjson, zipStream } from './metrics-export.ts';
+import { csvChunks, exportFileName, zipStream } from './metrics-export.ts';
 import type { Range } from './time-range.ts';
+
+/** Measurements of a pcprocess export between turns of the event loop (about 200 rounds). */
+const PROCESS_SLICE = 1000;
 
 export interface ExportSource {
   /** Names the file, with the range. */
@@ -30,7 +34,13 @@ export async function sendExport(reply: FastifyReply, source: ExportSource): Pro
     `attachment; filename="${exportFileName(source.name, source.range, extension)}"`;
   if (source.format === 'pcprocess') {
     const rounds = await source.rounds();
-    const files = rounds.length ? processCollection(toNdjson(rounds)) : new Map<string, string>();
+    // A slice of the rounds at a time, letting other requests run between slices.
+    const processor = new PcProcessor();
+    for (let i = 0; i < rounds.length; i++) {
+      processor.add(rounds[i] as RawMeasurement);
+      if (i % PROCESS_SLICE === PROCESS_SLICE - 1) await nextTurn();
+    }
+    const files = processor.files();
     if (files.size === 0) throw notFound(source.noRaw);
     return reply
       .header('content-type', 'application/zip')

@@ -104,12 +104,6 @@ export async function readRawRounds(
   return rounds;
 }
 
-/** The rounds back in the collection format (REFERENCE 1.1): one JSON object per line, keys in the original order. */
-export const toNdjson = (rounds: readonly RawMeasurement[]) =>
-  rounds
-    .map((m) => JSON.stringify({ timestamp: m.timestamp, subsystem: m.subsystem, measurement: m.measurement }))
-    .join('\n');
-
 /** A zip of the files (path → content), produced one file at a time as the stream is read. */
 export function zipStream(files: ReadonlyMap<string, string>): Readable {
   async function* chunks(): AsyncGenerator<Uint8Array> {
