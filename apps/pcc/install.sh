@@ -101,7 +101,9 @@ if [ -n "$API_KEY" ]; then
       try {
         const old = JSON.parse(fs.readFileSync(process.env.PCC_I_FILE, "utf8"));
         if (old && typeof old === "object" && !Array.isArray(old)) kept = old;
-      } catch {}
+      } catch (e) {
+        if (e.code !== "ENOENT") console.error("pcc install: " + process.env.PCC_I_FILE + " could not be read (" + e.message + "): only the server, the key and the data directory are written");
+      }
       const { PCC_I_URL: server_url, PCC_I_KEY: api_key, PCC_I_DATA: data_dir } = process.env;
       process.stdout.write(JSON.stringify({ ...kept, server_url, api_key, data_dir }, null, 2) + "\n");
     ' </dev/null >"$CONFIG_FILE.tmp"

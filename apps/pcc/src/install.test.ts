@@ -124,6 +124,12 @@ describe('install.sh', () => {
       interval: 5,
     });
     expect(statSync(config).mode & 0o777).toBe(0o600);
+    // A file that is not JSON any more: said, and replaced by what the installer knows.
+    writeFileSync(config, '{"jobs": false,');
+    const broken = await install({ PCC_PREFIX: root, API_KEY: 'third-key-0123456789' });
+    expect(broken.code, broken.out).toBe(0);
+    expect(broken.out).toContain('could not be read');
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ ...first, api_key: 'third-key-0123456789' });
   });
 
   it('says plainly what to install when Node.js is missing or too old', async () => {

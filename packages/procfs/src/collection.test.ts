@@ -23,6 +23,8 @@ describe('a collection a slice at a time', () => {
       if (size === 1e9) expect(slices).toHaveLength(1);
     }
     expect([...lineSlices('', 10)]).toEqual([]);
+    // A size that is no size still moves on, a line at a time.
+    for (const size of [0, -5, Number.NaN]) expect([...lineSlices('a\nb\n', size)]).toEqual(['a\n', 'b\n']);
   });
 
   it('parses to what the whole file parses to, whatever the slice size', () => {

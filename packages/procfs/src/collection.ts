@@ -28,8 +28,9 @@ export function parseCollection(ndjson: string): ParsedCollection {
 
 /** The text cut into slices of whole lines, each about `sliceChars` long (the last line's newline stays with it). */
 export function* lineSlices(text: string, sliceChars: number): Generator<string> {
+  const step = Math.max(1, Math.floor(sliceChars) || 1);
   for (let at = 0; at < text.length; ) {
-    const cut = text.indexOf('\n', Math.min(at + Math.max(1, sliceChars), text.length) - 1);
+    const cut = text.indexOf('\n', Math.min(at + step, text.length) - 1);
     const end = cut === -1 ? text.length : cut + 1;
     yield text.slice(at, end);
     at = end;

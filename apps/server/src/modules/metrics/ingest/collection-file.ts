@@ -68,12 +68,13 @@ export async function chainFileRounds(measurements: readonly RawMeasurement[], r
     else byTimestamp.set(m.timestamp, [m]);
   }
   const stamps = [...byTimestamp.keys()].sort((a, b) => a - b);
+  const step = Math.max(1, Math.floor(roundsPerSlice) || 1);
   const samples: MetricSample[] = [];
   const timestamps: number[] = [];
   let unparseable = 0;
   let previous: StoredRound | undefined;
-  for (let i = 0; i < stamps.length; i += roundsPerSlice) {
-    const slice = stamps.slice(i, i + roundsPerSlice).flatMap((t) => byTimestamp.get(t) ?? []);
+  for (let i = 0; i < stamps.length; i += step) {
+    const slice = stamps.slice(i, i + step).flatMap((t) => byTimestamp.get(t) ?? []);
     const prepared = prepareRounds(slice, () => true);
     const chained = chainPrepared(prepared, previous);
     for (const sample of chained.samples) samples.push(sample);
@@ -90,7 +91,8 @@ export async function chainFileRounds(measurements: readonly RawMeasurement[], r
  * in neither format, or with no usable record at all, is a 400 naming what was expected.
  */
 export async function parseCollectionFile(text: string, accept: (timestamp: number) => boolean): Promise<ParsedFile> {
-  const firstLine = text.slice(0, 4096).split('\n', 1)[0] ?? '';
+  // The first line with something on it says which format the file is in.
+  const firstLine = text.slice(0, 4096).split('\n').find((line) => line.trim() !== '') ?? '';
   if (isPortalCsvHeader(firstLine)) {
     const reader = new PortalCsvReader();
     for (const slice of lineSlices(text, COLLECTION_SLICE_CHARS)) {
