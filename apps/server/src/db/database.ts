@@ -37,6 +37,12 @@ export interface Database {
    * (undefined) when another process holds it. PGlite is one process: `fn` just runs.
    */
   exclusive<T>(key: number, opts: { wait: boolean }, fn: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel` (a lower-case name), from any process on the
+   * database, until the returned function is called. PostgreSQL: on a connection of its own, opened again after a loss
+   * (1 s, doubling to 30 s; what is sent meanwhile is missed). PGlite is one process: nothing to hear.
+   */
+  subscribe(channel: string, onMessage: (payload: string) => void): () => Promise<void>;
   /** Calls `listener` when a pooled connection is lost while idle (PostgreSQL restarted, our backend killed). */
   onConnectionError(listener: (err: Error) => void): void;
   close(): Promise<void>;

@@ -67,6 +67,7 @@ export async function openPglite(
       ),
     exclusive: (_key, _opts, fn) => fn(),
     // In-process: there is no connection to lose.
+    subscribe: () => async () => undefined,
     onConnectionError: () => undefined,
     // As PGlite's superuser, the owner of everything.
     migrate: () => migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_DIR }),

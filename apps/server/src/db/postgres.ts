@@ -15,6 +15,9 @@ import { type Pools, scopedPool, transactionOn, type Unscoped } from './scoped-p
 
 /** How long to wait for a new PostgreSQL connection before the query fails (and its request gets 503). */
 const CONNECT_TIMEOUT_MS = 5_000;
+/** A lost LISTEN connection is opened again after this, doubling up to the second. */
+const SUBSCRIBE_RETRY_MS = 1_000;
+const SUBSCRIBE_RETRY_MAX_MS = 30_000;
 
 export interface PostgresOptions {
   poolSize?: number;
@@ -65,7 +68,9 @@ export async function openPostgres(url: string, options: PostgresOptions | numbe
     setRole: single,
     unscoped: opts.unscoped ?? 'owner',
   };
-  const close = () => Promise.all(all.map((p) => p.end())).then(() => undefined);
+  const subscriptions = new Set<() => Promise<void>>();
+  const close = () =>
+    Promise.all([...all.map((p) => p.end()), ...[...subscriptions].map((stop) => stop())]).then(() => undefined);
   try {
     await Promise.all([app.query('select 1'), pools.owner.query('select 1')]);
   } catch (err) {
@@ -91,6 +96,55 @@ export async function openPostgres(url: string, options: PostgresOptions | numbe
       // Closing the session releases the lock.
       await conn.end().catch(() => undefined);
     }
+  }
+
+  function subscribe(channel: string, onMessage: (payload: string) => void): () => Promise<void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`subscribe: ${channel} is not a channel name`);
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let delay = SUBSCRIBE_RETRY_MS;
+    const connect = async () => {
+      if (stopped) return;
+      const conn = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+      });
+      client = conn;
+      const again = () => {
+        if (client !== conn) return; // already handled
+        client = undefined;
+        conn.end().catch(() => undefined);
+        if (stopped) return;
+        retry = setTimeout(connect, delay);
+        retry.unref();
+        delay = Math.min(delay * 2, SUBSCRIBE_RETRY_MAX_MS);
+      };
+      conn.on('error', again);
+      conn.on('end', again);
+      conn.on('notification', (n) => {
+        if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+      });
+      try {
+        await conn.connect();
+        await conn.query(`listen ${channel}`);
+        delay = SUBSCRIBE_RETRY_MS;
+      } catch {
+        again();
+      }
+    };
+    void connect();
+    const stop = async () => {
+      stopped = true;
+      subscriptions.delete(stop);
+      clearTimeout(retry);
+      const open = client;
+      client = undefined;
+      await open?.end().catch(() => undefined);
+    };
+    subscriptions.add(stop);
+    return stop;
   }
 
   /** Refuses to serve when requests would not be held by row-level security (see roles.ts). */
@@ -135,6 +189,7 @@ export async function openPostgres(url: string, options: PostgresOptions | numbe
         );
     },
     exclusive,
+    subscribe,
     onConnectionError: (listener) => void listeners.add(listener),
     async migrate() {
       // One migrator at a time across processes.

@@ -1,7 +1,13 @@
 import { JOB_HEARTBEAT_TIMEOUT_SECONDS, JOB_PICKUP_TIMEOUT_SECONDS } from '@xat/contracts';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, createTestTenant, getApp } from '../../../test/helpers.ts';
+import {
+  buildTestApp,
+  createTestTenant,
+  getApp,
+  NO_SHARED_DATABASE,
+  SHARED_DATABASE_URL,
+} from '../../../test/helpers.ts';
 import { benchmarkRuns, jobs } from '../../db/schema.ts';
 import { around, suiteResult } from '../benchmark-runs/test-results.ts';
 import { claimNextJob } from './agent-jobs.queries.ts';
@@ -270,6 +276,38 @@ describe('the long poll', () => {
       await other.close();
     }
   });
+
+  it.skipIf(!SHARED_DATABASE_URL)(
+    `wakes a poll waiting in one process at once when another process starts its job (LISTEN/NOTIFY)${NO_SHARED_DATABASE}`,
+    async () => {
+      const { database } = await getApp();
+      const other = await buildTestApp(database);
+      await other.ready();
+      try {
+        const t = await createTestTenant();
+        const a = await createAgent(t);
+        const token = await t.token('member');
+        const started = Date.now();
+        const waiting = a.poll(20);
+        await new Promise((r) => setTimeout(r, 300));
+        const created = await other.inject({
+          method: 'POST',
+          url: '/api/v1/jobs/',
+          headers: { host: t.host, authorization: `Bearer ${token}` },
+          payload: { collector_ids: [a.id], profile: 'cpu' },
+        });
+        expect(created.statusCode).toBe(201);
+        const answer = await waiting;
+        expect(answer.statusCode).toBe(200);
+        expect(answer.json().id).toBe(created.json()[0].id);
+        // Woken, not found at the end of its 20 s wait.
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        await other.close();
+      }
+    },
+    30_000,
+  );
 
   it('ends every waiting poll when the server closes, and a newer poll of one server ends the older', async () => {
     const { database } = await getApp();

@@ -8,7 +8,7 @@ import { runDueSchedulesForAllTenants } from './run-schedules.ts';
 const EVERY_MS = 30_000;
 
 /**
- * The jobs' clock work in the background: timed-out jobs ended and due schedules started every 30 s, across tenants
+ * The jobs' background work: listening for the jobs other processes queue (job-wake.ts), and the clock: timed-out jobs ended and due schedules started every 30 s, across tenants
  * (as the owner), from every server process — both are single statements or `skip locked`, so processes share the
  * work rather than doubling it. The timer never keeps the process alive, and closing waits for a round under way.
  */
@@ -22,7 +22,7 @@ export function registerJobTimers(app: App, { db }: Deps, jobs: JobsContext): vo
       if (ended.length) app.log.info({ jobs: ended.length }, 'jobs timed out');
       for (const run of await acrossTenants(() => runDueSchedulesForAllTenants(db, now))) {
         if (run.skipped) app.log.warn({ schedule: run.scheduleId, why: run.skipped }, 'schedule started no job');
-        jobs.waiters.wake(
+        jobs.jobsQueued(
           run.tenantId,
           run.jobs.map((j) => j.collectorId),
         );
@@ -36,7 +36,9 @@ export function registerJobTimers(app: App, { db }: Deps, jobs: JobsContext): vo
       running = undefined;
     });
   };
+  let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
+    stopListening = jobs.wake.listen(jobs.waiters);
     tick();
     timer = setInterval(tick, EVERY_MS);
     timer.unref();
@@ -45,6 +47,7 @@ export function registerJobTimers(app: App, { db }: Deps, jobs: JobsContext): vo
   app.addHook('preClose', async () => {
     clearInterval(timer);
     jobs.waiters.close();
+    await stopListening?.();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);

@@ -1,7 +1,8 @@
 /**
  * The agents' long polls waiting in this process, by collector: no database connection is held while they wait. A
- * job created here wakes its collector's poll at once; one created by another process is found when the poll looks
- * again (at a staggered job's start time, or at the end of its wait). Bounded per tenant; a second poll of one
+ * job created here wakes its collector's poll at once; one created by another process on the same PostgreSQL too,
+ * through its announcement (job-wake.ts), and if that is missed, when the poll looks again (at a staggered job's start
+ * time, or at the end of its wait). Bounded per tenant; a second poll of one
  * collector ends the first; closing the server ends them all.
  */
 

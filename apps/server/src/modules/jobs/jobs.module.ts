@@ -17,7 +17,9 @@ const MAX_WAITING_POLLS_PER_TENANT = 2000;
  * and one clock for all of them.
  */
 export function jobsModule(app: App, deps: Deps, now: () => Date = () => new Date()): void {
-  const jobs = createJobsContext(deps.db, new JobWaiters(MAX_WAITING_POLLS_PER_TENANT), now);
+  const jobs = createJobsContext(deps.database, new JobWaiters(MAX_WAITING_POLLS_PER_TENANT), now, (err) =>
+    app.log.warn({ err }, 'could not tell the other server processes of new jobs'),
+  );
   jobRoutes(app, deps, jobs);
   profileRoutes(app, deps);
   scheduleRoutes(app, deps, now);

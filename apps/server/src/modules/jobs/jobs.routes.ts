@@ -12,7 +12,7 @@ const tags = ['jobs'];
 /** Wakes the long polls of the collectors whose new jobs may start now. */
 export function wakeAgents(jobs: JobsContext, tenantId: string, created: readonly JobRow[]): void {
   const now = jobs.now().getTime();
-  jobs.waiters.wake(
+  jobs.jobsQueued(
     tenantId,
     created.filter((j) => j.notBefore.getTime() <= now).map((j) => j.collectorId),
   );
