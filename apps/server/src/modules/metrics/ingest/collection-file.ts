@@ -92,7 +92,11 @@ export async function chainFileRounds(measurements: readonly RawMeasurement[], r
  */
 export async function parseCollectionFile(text: string, accept: (timestamp: number) => boolean): Promise<ParsedFile> {
   // The first line with something on it says which format the file is in.
-  const firstLine = text.slice(0, 4096).split('\n').find((line) => line.trim() !== '') ?? '';
+  const firstLine =
+    text
+      .slice(0, 4096)
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? '';
   if (isPortalCsvHeader(firstLine)) {
     const reader = new PortalCsvReader();
     for (const slice of lineSlices(text, COLLECTION_SLICE_CHARS)) {
