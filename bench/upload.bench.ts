@@ -68,6 +68,7 @@ export async function benchUpload(): Promise<void> {
     { name: 'portal CSV, 40 MB', text: bigCsv(40e6), onePass: (t: string) => parsePortalCsv(t) },
   ];
   const rows: string[] = [];
+  let worstHold = 0;
   for (const file of files) {
     const one: { ms: number; holdMs: number }[] = [];
     const sliced: { ms: number; holdMs: number }[] = [];
@@ -78,9 +79,10 @@ export async function benchUpload(): Promise<void> {
     }
     const a = best(one);
     const b = best(sliced);
+    worstHold = Math.max(worstHold, b.holdMs);
     const line =
       `| ${file.name} | ${a.ms.toFixed(0)} ms | ${a.holdMs.toFixed(0)} ms | ${b.ms.toFixed(0)} ms | ` +
-      `${b.holdMs.toFixed(0)} ms | ${(b.ms / a.ms).toFixed(2)}× | ${(a.holdMs / b.holdMs).toFixed(0)}× shorter |`;
+      `${b.holdMs.toFixed(0)} ms | ${(b.ms / a.ms).toFixed(2)}× | ${(a.holdMs / Math.max(1, b.holdMs)).toFixed(0)}× shorter |`;
     console.log(line);
     rows.push(line);
   }
@@ -94,6 +96,8 @@ what any other request, of any tenant, waits at worst while the file is read. Ta
 
 | file | one pass | longest hold | a slice at a time | longest hold | time, sliced ÷ one pass | hold |
 |---|---|---|---|---|---|---|
-${rows.join('\n')}`,
+${rows.join('\n')}
+
+Target ${worstHold <= 100 ? '**met**' : '**missed**'}: the longest hold a slice at a time is ${worstHold.toFixed(0)} ms.`,
   );
 }
