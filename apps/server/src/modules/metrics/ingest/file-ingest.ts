@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../../../db/client.ts';
-import { ApiError } from '../../../http/errors.ts';
+import { ApiError, throttled } from '../../../http/errors.ts';
+import { TurnQueue } from '../../../http/turn-queue.ts';
 import { touchCollector } from '../../collectors/collectors.queries.ts';
 import { type CollectedDataRow, deleteCollectedData, updateCollectedDataSummary } from '../../data/data.queries.ts';
 import { deleteStoredFile, discardFile } from '../../data/file-store.ts';
@@ -22,6 +23,12 @@ export interface FileOutcome {
   messages: string[];
 }
 
+/**
+ * Files read at once in this process: a 100 MB collection takes several times its size in memory while it becomes
+ * samples, so two at a time, one per tenant; the others wait their turn (the file on disk), up to 64 (then 429).
+ */
+export const FILE_TURNS = new TurnQueue(2, 1, 64);
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Reads the file as a collection; for `keepAnyFile`, a file that is none gives its reason instead of a 400. */
@@ -42,9 +49,31 @@ async function parseUpload(upload: ReceivedUpload, maxBytes: number, keepAnyFile
  * people's upload, any file is kept and `messages` says why it gave no series), then kept as collected data. Its
  * series are a recording (source upload), kept whatever their age, with their own timestamps: the recording is made
  * before the samples are stored (maintenance then sees them inside it). If storing the series fails, the file and
- * the recording go too, so the agent's retry does not leave a twin behind.
+ * the recording go too, so the agent's retry does not leave a twin behind. All of it in the tenant's turn (FILE_TURNS).
  */
 export async function ingestCollectionFile(
+  db: Db,
+  opts: { dataDir: string; maxBytes: number; keepAnyFile?: boolean },
+  tenantId: string,
+  collectorId: string,
+  upload: ReceivedUpload,
+): Promise<FileOutcome> {
+  let started = false;
+  try {
+    return await FILE_TURNS.run(
+      tenantId,
+      () => {
+        started = true;
+        return readAndStore(db, opts, tenantId, collectorId, upload);
+      },
+      () => throttled(5, 'Other large files are being read just now. Send this one again after Retry-After.'),
+    );
+  } finally {
+    if (!started) await discardFile(upload.tempPath);
+  }
+}
+
+async function readAndStore(
   db: Db,
   opts: { dataDir: string; maxBytes: number; keepAnyFile?: boolean },
   tenantId: string,

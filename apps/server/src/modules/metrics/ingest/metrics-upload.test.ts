@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCollector, createTestTenant, type TestTenant } from '../../../../test/helpers.ts';
 import { fileForm } from '../../../../test/multipart.ts';
+import { FILE_TURNS } from './file-ingest.ts';
 
 const collectorOf = async (t: TestTenant, id: string) =>
   (await t.request({ method: 'GET', url: `/api/v1/collectors/${id}/` })).json();
@@ -50,6 +51,44 @@ describe('agent metrics upload', () => {
     expect(download.body).toBe(content);
     expect(download.headers['content-type']).toBe('application/octet-stream');
     expect((await collectorOf(t, id)).status).toBe('connected');
+  });
+
+  it('reads a file in its tenant’s turn: waits while the tenant’s turn is taken, another tenant’s goes on', async () => {
+    const [t, u] = await Promise.all([createTestTenant(), createTestTenant()]);
+    const [c, d] = await Promise.all([createCollector(t), createCollector(u)]);
+    const now = Math.floor(Date.now() / 1000) - 60;
+    const round = (ts: number, user: number) =>
+      JSON.stringify({ timestamp: ts, subsystem: '/proc/stat', measurement: `cpu  ${user} 0 50 1000 0 0 0 0 0 0\n` });
+    const send = (tenant: TestTenant, key: string) => {
+      const form = fileForm('collection.pcc', `${round(now - 10, 100)}\n${round(now, 150)}\n`);
+      return tenant.request({
+        method: 'POST',
+        url: '/api/v1/metrics/',
+        auth: false,
+        payload: form.payload,
+        headers: { ...form.headers, apikey: key },
+      });
+    };
+    // Tenant t's turn is taken (a large file of t's being read).
+    let free: () => void = () => undefined;
+    const held = FILE_TURNS.run(
+      t.id,
+      () => new Promise<void>((r) => (free = r)),
+      () => new Error('full'),
+    );
+    let answered = false;
+    const waiting = send(t, c.api_key).then((res) => {
+      answered = true;
+      return res;
+    });
+    const other = await send(u, d.api_key);
+    expect(other.statusCode, other.body).toBe(201);
+    expect(answered).toBe(false);
+    free();
+    await held;
+    const res = await waiting;
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().metrics_count).toBe(1);
   });
 
   it('answers 400 naming what is missing, and 401 to a person’s token', async () => {
