@@ -12,6 +12,7 @@ export * from './metrics.ts';
 export * from './metrics-query.ts';
 export * from './recordings.ts';
 export * from './reference.ts';
+export * from './schedules.ts';
 export * from './suite.ts';
 export * from './tenant.ts';
 export * from './validity.ts';

@@ -1,21 +1,11 @@
+import type { Schedule } from '@xat/contracts';
 import type { ScheduleBody } from '../lib/benchmark-watch.ts';
 import { api, query } from './client.ts';
 import type { Page } from './types.ts';
 import { invalidate, useMutation, useQuery } from './use-query.ts';
 
-/** A schedule as `GET /api/v1/benchmark-schedules/` answers it (the jobs module's ScheduleSchema). */
-export interface BenchmarkSchedule {
-  id: string;
-  /** null: the whole fleet. */
-  collector: string | null;
-  collector_name: string | null;
-  profile: string;
-  every_hours: number;
-  next_run_at: string;
-  enabled: boolean;
-  drop_alert_pct: number;
-  created_at: string;
-}
+/** A schedule as `GET /api/v1/benchmark-schedules/` answers it. */
+export type BenchmarkSchedule = Schedule;
 
 /** `GET /api/v1/benchmark-schedules/` — the team's schedules, the next due first. */
 export function useSchedules() {

@@ -2,7 +2,7 @@
  * The watch over time: one metric's history as chart columns (values, the median, the flagged drops) and the drops in
  * words, and the schedule form's fields checked. Pure, so it is unit-tested.
  */
-import type { BenchmarkHistory } from '@xat/contracts';
+import { type BenchmarkHistory, SCHEDULE_MAX_HOURS, SCHEDULE_MIN_HOURS, type ScheduleCreate } from '@xat/contracts';
 import { formatMetric } from './benchmark-compare.ts';
 import { formatIsoDateTime } from './format.ts';
 
@@ -47,20 +47,15 @@ export interface ScheduleForm {
   dropAlertPct: string;
 }
 
-export interface ScheduleBody {
-  profile: string;
-  every_hours: number;
-  /** null: the whole fleet. */
-  collector: string | null;
-  drop_alert_pct: number;
-}
+/** What the form sends (`collector` null: the whole fleet). */
+export type ScheduleBody = Required<Pick<ScheduleCreate, 'profile' | 'every_hours' | 'collector' | 'drop_alert_pct'>>;
 
 /** The schedule form → the API's body, or the problems by field. */
 export function toScheduleBody(form: ScheduleForm): { body: ScheduleBody } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const every = Number(form.everyHours);
-  if (!form.everyHours.trim() || !Number.isFinite(every) || every < 0.25 || every > 24 * 90)
-    errors.every_hours = 'Every: a number of hours from 0.25 to 2160.';
+  if (!form.everyHours.trim() || !Number.isFinite(every) || every < SCHEDULE_MIN_HOURS || every > SCHEDULE_MAX_HOURS)
+    errors.every_hours = `Every: a number of hours from ${SCHEDULE_MIN_HOURS} to ${SCHEDULE_MAX_HOURS}.`;
   const drop = Number(form.dropAlertPct);
   if (!form.dropAlertPct.trim() || !Number.isFinite(drop) || drop <= 0 || drop >= 100)
     errors.drop_alert_pct = 'Flag a drop of: a share above 0 and below 100 %.';

@@ -1,9 +1,9 @@
-import { BUILTIN_PROFILES, Page, PageQuery, ProfileSchema } from '@xat/contracts';
+import { BUILTIN_PROFILES, Page, PageQuery, ProfileCreateSchema, ProfileSchema } from '@xat/contracts';
 import type { App, Deps } from '../../app-types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { fieldErrors, notFound } from '../../http/errors.ts';
 import { pageOf, pageParams } from '../../http/pagination.ts';
-import { ProfileCreateSchema, ProfileNameParams } from './jobs.schemas.ts';
+import { ProfileNameParams } from './jobs.schemas.ts';
 import {
   builtinProfile,
   countSchedulesOfProfile,

@@ -1,16 +1,18 @@
-import { IdParams, Page, PageQuery } from '@xat/contracts';
-import type { App, Deps } from '../../app-types.ts';
-import type { Db } from '../../db/client.ts';
-import { fieldErrors, notFound } from '../../http/errors.ts';
-import { pageOf, pageParams } from '../../http/pagination.ts';
-import { findCollector } from '../collectors/collectors.queries.ts';
 import {
+  IdParams,
+  Page,
+  PageQuery,
   type Schedule,
   ScheduleCreateSchema,
   type SchedulePatch,
   SchedulePatchSchema,
   ScheduleSchema,
-} from './jobs.schemas.ts';
+} from '@xat/contracts';
+import type { App, Deps } from '../../app-types.ts';
+import type { Db } from '../../db/client.ts';
+import { fieldErrors, notFound } from '../../http/errors.ts';
+import { pageOf, pageParams } from '../../http/pagination.ts';
+import { findCollector } from '../collectors/collectors.queries.ts';
 import { neverPolled } from './jobs.service.ts';
 import { findProfile } from './profiles.queries.ts';
 import {
