@@ -10,7 +10,7 @@ import { Spool } from '../spool/spool.ts';
 import { FakeMetricsStore, FakeServer, type Handler, sendJson } from '../testing/fake-server.ts';
 import { tempDirs } from '../testing/temp-dirs.ts';
 import { Backoff } from './backoff.ts';
-import { Uploader } from './uploader.ts';
+import { refusedIndexes, Uploader } from './uploader.ts';
 
 const freshDir = tempDirs('pcc-upload-');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -29,6 +29,7 @@ interface SetupOptions {
   now?: () => number;
   log?: Logger;
   deadLetterMaxBytes?: number;
+  onEvent?: ConstructorParameters<typeof Uploader>[0]['onEvent'];
 }
 
 async function setup(handler: Handler, opts: SetupOptions = {}) {
@@ -47,6 +48,7 @@ async function setup(handler: Handler, opts: SetupOptions = {}) {
     agent: () => ({ version: '0.1.0', cpu_pct: 0.1, rss_bytes: 40e6 }),
     ...(opts.now && { now: opts.now }),
     ...(opts.deadLetterMaxBytes && { deadLetterMaxBytes: opts.deadLetterMaxBytes }),
+    ...(opts.onEvent && { onEvent: opts.onEvent }),
   });
   cleanups.push(async () => {
     client.close();
@@ -170,6 +172,47 @@ describe('Uploader', () => {
     expect(letter).toMatchObject({ status: 400, samples: [sample(1), sample(2)] });
     expect(letter.reason).toContain('timestamp out of range');
     expect([...store.stored.keys()]).toEqual([tsOf(3)]);
+  });
+
+  it('sets aside only the samples a 400 names as refused: the server stored the others', async () => {
+    const store = new FakeMetricsStore();
+    const events: { type: string; samples?: number }[] = [];
+    const { spool, uploader, deadLetterFile } = await setup(
+      (req, res) => {
+        const batch = req.json as { samples: unknown[] };
+        if (batch.samples.length === 3) {
+          const refused = { index: 1, field: 'host.cpu_busy', reason: 'Ensure this value is at most 100.' };
+          return sendJson(res, 400, {
+            samples: ['samples.1.host.cpu_busy: Ensure this value is at most 100.'],
+            written: 2,
+            duplicates: 0,
+            refused: [refused, refused],
+            refused_count: 1,
+          });
+        }
+        sendJson(res, 200, store.accept(req.json));
+      },
+      { onEvent: (e) => events.push(e) },
+    );
+    for (const n of [1, 2, 3]) spool.append(sample(n));
+    expect(await uploader.drain()).toBe(true);
+    expect(spool.pending).toBe(0);
+    expect(countDeadLetters(deadLetterFile)).toEqual({ batches: 1, samples: 1 });
+    expect(JSON.parse(readFileSync(deadLetterFile, 'utf8'))).toMatchObject({ status: 400, samples: [sample(2)] });
+    expect(events.find((e) => e.type === 'dead')).toMatchObject({ samples: 1 });
+  });
+
+  it('sets the whole batch aside when a 400 names no sample, or names one the batch does not have', () => {
+    expect(refusedIndexes('{"samples":["bad"]}', 3)).toBeUndefined();
+    expect(refusedIndexes('{"refused":[{"index":3}],"refused_count":1}', 3)).toBeUndefined();
+    expect(refusedIndexes('{"refused":[{"index":"1"}],"refused_count":1}', 3)).toBeUndefined();
+    expect(refusedIndexes('not json', 3)).toBeUndefined();
+    // The server lists the first 20 refused: when it refused more, the list is not all of them.
+    const listed = Array.from({ length: 20 }, (_, index) => ({ index }));
+    expect(refusedIndexes(JSON.stringify({ refused: listed, refused_count: 25 }), 30)).toBeUndefined();
+    expect(refusedIndexes(JSON.stringify({ refused: listed, refused_count: 20 }), 30)).toHaveLength(20);
+    expect(refusedIndexes('{"refused":[{"index":2},{"index":0},{"index":2}],"refused_count":2}', 3)).toEqual([0, 2]);
+    expect(refusedIndexes('{"refused":[{"index":2},{"index":0}]}', 3)).toBeUndefined();
   });
 
   it('splits a batch the server finds too large (413); a single sample still too large is a dead letter', async () => {

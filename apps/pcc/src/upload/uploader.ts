@@ -155,7 +155,10 @@ export class Uploader {
       }
       if (isPermanent(status) || status === 413) {
         this.inflight = undefined;
-        const letter = { batchId, lines: batch.lines };
+        // A 400 naming the samples it refused stored the others: only those go aside.
+        const refused = status === 400 ? refusedIndexes(res.body, batch.lines.length) : undefined;
+        const lines = refused ? refused.map((i) => batch.lines[i] as string) : batch.lines;
+        const letter = { batchId, lines };
         const trimmed = writeDeadLetter(this.opts.deadLetterFile, letter, status, reason, this.opts.deadLetterMaxBytes);
         spool.resolve(batch.seqs, dropped);
         spool.countDropped(trimmed);
@@ -166,12 +169,13 @@ export class Uploader {
           });
         log.error('batch refused by the server: set aside in the dead-letter file', {
           batch_id: batchId,
-          samples,
+          samples: lines.length,
+          ...(refused && { stored: samples - lines.length }),
           status,
           reason,
           file: this.opts.deadLetterFile,
         });
-        this.opts.onEvent?.({ type: 'dead', batchId, samples, status, reason });
+        this.opts.onEvent?.({ type: 'dead', batchId, samples: lines.length, status, reason });
         return 'again';
       }
       retryAfter = parseRetryAfter(res.headers['retry-after']);
@@ -248,6 +252,28 @@ export function batchIdOf(instance: string, seqs: readonly number[]): string {
 /** 4xx that no retry can fix. 408 (timeout), 413 (split first), 429 (slow down), 401/403 (the key) are not. */
 function isPermanent(status: number): boolean {
   return status >= 400 && status < 500 && ![401, 403, 408, 413, 429].includes(status);
+}
+
+/**
+ * The positions of the samples a 400 says it refused (`refused[].index`, the server's partial refusal: the others
+ * were stored), or undefined when the answer does not name every one of them (`refused_count`; the server lists the
+ * first 20) or names none: then the whole batch goes aside, which loses nothing.
+ */
+export function refusedIndexes(body: string, size: number): number[] | undefined {
+  try {
+    const { refused, refused_count: count } = JSON.parse(body) as { refused?: unknown; refused_count?: unknown };
+    if (!Array.isArray(refused) || refused.length === 0) return undefined;
+    const indexes = new Set<number>();
+    for (const r of refused) {
+      const index = (r as { index?: unknown } | null)?.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= size) return undefined;
+      indexes.add(index);
+    }
+    if (count !== indexes.size) return undefined;
+    return [...indexes].sort((a, b) => a - b);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseAnswer(body: string): { written?: number; duplicates?: number; clockCorrection?: number } {
