@@ -28,7 +28,8 @@ export function collectorUploadRoute(app: App, { db, config, guards }: Deps): vo
           'and .log are UTF-8 text without NUL bytes, .gz starts with the gzip signature, .zip with PK\\x03\\x04. ' +
           'A pcc collection (NDJSON, optionally gzip) or a portal CSV is also stored as a recording (source upload) ' +
           'with its own timestamps whatever their age: `recording_id` names it, `metrics_count` counts its samples ' +
-          'written; any other file is kept as it is. `messages` says why anything was not stored.',
+          'written; any other file is kept as it is. `messages` says why anything was not stored. Files are read ' +
+          'two at a time per server process, one per tenant: the others wait their turn (past 64 waiting: 429).',
         response: { 201: CollectedDataUploadedSchema },
       },
     },

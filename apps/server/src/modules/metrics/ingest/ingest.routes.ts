@@ -56,7 +56,8 @@ export function ingestRoutes(app: App, deps: Deps): void {
           '(raw rounds, chained with the previous request; live data, within the raw retention). Multipart `file` ' +
           '(+ `description`): a pcc collection (NDJSON, optionally gzip) or a portal CSV, kept as collected data and ' +
           'stored as a recording (source upload) with its own timestamps whatever their age; `recording_id` names it, ' +
-          '`messages` says why anything was not stored.',
+          '`messages` says why anything was not stored. Files are read two at a time per server process, one per ' +
+          'tenant; the others wait their turn, and past 64 waiting the answer is 429 with Retry-After.',
         response: {
           200: Type.Union([MetricsBatchResultSchema, MetricsRawReceivedSchema]),
           201: MetricsFileIngestedSchema,
