@@ -165,6 +165,63 @@ describe('account, settings, phone and empty states in Chromium', () => {
     expect(await files.getByText('No files uploaded.').count()).toBe(1);
   });
 
+  it('shows how much of a file was sent over a slow link, then that the server reads it, then the file', async () => {
+    await page.goto(`${server.origin}/servers/${data.oci.collector.id}`);
+    const files = page.getByRole('region', { name: 'Uploaded files' });
+    // A collection of 600 rounds (≈ 130 KB), sent at 40 KB/s (Chromium's network emulation): about 4 s of sending,
+    // until part of it is seen sent; then the link is fast again.
+    const t0 = Math.floor(Date.now() / 1000) - 7200;
+    const lines: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ts = t0 + i * 5;
+      const stat = `cpu  ${i * 100} 0 ${i * 50} ${i * 850} 0 0 0 0 0 0\nbtime 1700000000\n`;
+      lines.push(JSON.stringify({ timestamp: ts, subsystem: '/proc/stat', measurement: stat }));
+      lines.push(
+        JSON.stringify({
+          timestamp: ts,
+          subsystem: '/proc/meminfo',
+          measurement: 'MemTotal: 1000 kB\nMemFree: 400 kB\n',
+        }),
+      );
+    }
+    const buffer = Buffer.from(`${lines.join('\n')}\n`);
+    const cdp = await browser.context.newCDPSession(page);
+    const link = (uploadThroughput: number) =>
+      cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput,
+      });
+    await cdp.send('Network.enable');
+    await link(40_000);
+    const progress = files.getByRole('status', { name: 'Upload progress' });
+    const seen = new Set<string>();
+    try {
+      await files
+        .getByLabel('File to upload')
+        .setInputFiles({ name: 'slow-link.json', mimeType: 'application/json', buffer });
+      await files.getByRole('button', { name: 'Upload', exact: true }).click();
+      await expect
+        .poll(
+          async () => {
+            const text = (await progress.allTextContents()).join('');
+            const sending = /Sending (\d+) %/.exec(text)?.[1];
+            if (sending && Number(sending) > 0 && Number(sending) < 100) seen.add('part');
+            return seen.has('part');
+          },
+          { timeout: 15_000, interval: 100 },
+        )
+        .toBe(true);
+    } finally {
+      await link(-1);
+      await cdp.detach();
+    }
+    await files.getByRole('row').filter({ hasText: 'slow-link.json' }).waitFor({ timeout: 30_000 });
+    expect(await progress.count()).toBe(0);
+    expect(await files.getByRole('alert').count()).toBe(0);
+  });
+
   it('shows what the agent says of itself: samples it dropped, and a warning for a clock 5 minutes fast', async () => {
     const { awsApi, azure } = data;
     // aws-api-02's agent reports with its clock 312 s ahead, having dropped 37 samples.

@@ -88,6 +88,40 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send without a token (sign-in). */
   anonymous?: boolean;
+  /** For a FormData body: bytes sent so far and in all, as the browser sends them (fetch cannot tell). */
+  onUploadProgress?: (sent: number, total: number) => void;
+}
+
+/** A FormData body sent with XMLHttpRequest, whose upload reports progress; answered as a fetch Response. */
+function sendWithProgress(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body: FormData,
+  opts: RequestOptions,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) opts.onUploadProgress?.(e.loaded, e.total);
+    };
+    xhr.onload = () => {
+      const empty = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+      const contentType = xhr.getResponseHeader('content-type');
+      resolve(
+        new Response(empty ? null : xhr.responseText, {
+          status: xhr.status,
+          headers: contentType ? { 'content-type': contentType } : {},
+        }),
+      );
+    };
+    xhr.onerror = () => reject(new ApiError(OFFLINE, 0));
+    xhr.onabort = () => reject(new DOMException('The upload was stopped.', 'AbortError'));
+    opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
 }
 
 async function send(path: string, opts: RequestOptions, access: string | undefined): Promise<Response> {
@@ -99,6 +133,8 @@ async function send(path: string, opts: RequestOptions, access: string | undefin
     body = JSON.stringify(opts.body);
   }
   if (access) headers.authorization = `Bearer ${access}`;
+  if (opts.body instanceof FormData && opts.onUploadProgress)
+    return sendWithProgress(path, opts.method ?? 'POST', headers, opts.body, opts);
   try {
     return await fetch(path, {
       method: opts.method ?? 'GET',

@@ -10,16 +10,27 @@ export function useCollectedData(collectorId: string) {
   return useQuery(`data:${collectorId}`, (signal) => api<Page<CollectedData>>(path, { signal }));
 }
 
-/** `POST /api/v1/collectors/<id>/data/` (multipart `file`, `description`). */
+/** `POST /api/v1/collectors/<id>/data/` (multipart `file`, `description`), telling how much of it was sent. */
 export function useUploadData() {
-  return useMutation(async (collectorId: string, file: File, description: string) => {
-    const form = new FormData();
-    if (description) form.set('description', description);
-    form.set('file', file, file.name);
-    const row = await api<CollectedData>(`/api/v1/collectors/${collectorId}/data/`, { method: 'POST', body: form });
-    invalidate(`data:${collectorId}`);
-    return row;
-  });
+  return useMutation(
+    async (
+      collectorId: string,
+      file: File,
+      description: string,
+      onUploadProgress?: (sent: number, total: number) => void,
+    ) => {
+      const form = new FormData();
+      if (description) form.set('description', description);
+      form.set('file', file, file.name);
+      const row = await api<CollectedData>(`/api/v1/collectors/${collectorId}/data/`, {
+        method: 'POST',
+        body: form,
+        ...(onUploadProgress && { onUploadProgress }),
+      });
+      invalidate(`data:${collectorId}`);
+      return row;
+    },
+  );
 }
 
 /** `DELETE /api/v1/data/<id>/`. */

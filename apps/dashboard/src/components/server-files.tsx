@@ -19,6 +19,20 @@ function uploadErrorText(error: ApiError): string {
   return `The server refused the file: ${parts.join(' ')}`;
 }
 
+/** How much of the file has been sent; once all of it, that the server is reading it into series. */
+function UploadProgress({ sent, total }: { sent: number; total: number }) {
+  const all = total > 0 && sent >= total;
+  const pct = total > 0 ? Math.floor((sent / total) * 100) : 0;
+  return (
+    <div className="card-body" role="status" aria-label="Upload progress">
+      <progress max={total || 1} value={Math.min(sent, total)} aria-label="Sent" />{' '}
+      {all
+        ? `Sent ${formatBytes(total)}; the server is reading the file into series…`
+        : `Sending ${pct} %: ${formatBytes(sent)} of ${formatBytes(total)}`}
+    </div>
+  );
+}
+
 /** A server's uploaded collection files: upload, download, delete. */
 export function ServerFiles({ collectorId, editable }: { collectorId: string; editable: boolean }) {
   const files = useCollectedData(collectorId);
@@ -27,13 +41,17 @@ export function ServerFiles({ collectorId, editable }: { collectorId: string; ed
   const remove = useDeleteData();
   const [description, setDescription] = useState('');
   const [deleting, setDeleting] = useState<CollectedData>();
+  const [sent, setSent] = useState<{ sent: number; total: number }>();
   const input = useRef<HTMLInputElement>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const file = input.current?.files?.[0];
     if (!file) return;
-    if (await upload.run(collectorId, file, description)) {
+    setSent({ sent: 0, total: file.size });
+    const done = await upload.run(collectorId, file, description, (bytes, total) => setSent({ sent: bytes, total }));
+    setSent(undefined);
+    if (done) {
       setDescription('');
       if (input.current) input.current.value = '';
     }
@@ -59,6 +77,7 @@ export function ServerFiles({ collectorId, editable }: { collectorId: string; ed
           </form>
         )}
       </div>
+      {upload.pending && sent && <UploadProgress {...sent} />}
       {upload.error && (
         <div className="card-body">
           <ErrorMessage message={uploadErrorText(upload.error)} />
