@@ -8,7 +8,7 @@ import { runDueSchedulesForAllTenants } from './run-schedules.ts';
 const EVERY_MS = 30_000;
 
 /**
- * The jobs' background work: listening for the jobs other processes queue (job-wake.ts), and the clock: timed-out jobs ended and due schedules started every 30 s, across tenants
+ * The jobs' clock work in the background: timed-out jobs ended and due schedules started every 30 s, across tenants
  * (as the owner), from every server process — both are single statements or `skip locked`, so processes share the
  * work rather than doubling it. The timer never keeps the process alive, and closing waits for a round under way.
  */
@@ -36,9 +36,7 @@ export function registerJobTimers(app: App, { db }: Deps, jobs: JobsContext): vo
       running = undefined;
     });
   };
-  let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
-    stopListening = jobs.wake.listen(jobs.waiters);
     tick();
     timer = setInterval(tick, EVERY_MS);
     timer.unref();
@@ -47,7 +45,6 @@ export function registerJobTimers(app: App, { db }: Deps, jobs: JobsContext): vo
   app.addHook('preClose', async () => {
     clearInterval(timer);
     jobs.waiters.close();
-    await stopListening?.();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);

@@ -26,4 +26,12 @@ export function jobsModule(app: App, deps: Deps, now: () => Date = () => new Dat
   referenceJobRoutes(app, deps, jobs);
   agentJobRoutes(app, deps, jobs);
   registerJobTimers(app, deps, jobs);
+  // The jobs other server processes queue wake this process's polls (job-wake.ts).
+  let stopListening: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopListening = jobs.wake.listen(jobs.waiters);
+  });
+  app.addHook('preClose', async () => {
+    await stopListening?.();
+  });
 }
