@@ -156,7 +156,12 @@ describe('benchmark jobs in Chromium, against the real server and two real agent
       for (const s of servers) await page.getByLabel(`Select ${s.name} to compare`).check();
       await page.getByRole('button', { name: 'Run benchmark (2)' }).click();
       const dialog = page.getByRole('dialog', { name: 'Run benchmark' });
-      for (const s of servers) expect(await dialog.getByRole('checkbox', { name: s.name }).isChecked()).toBe(true);
+      // The dialog opens with the chosen servers ticked once it has their agents' job support (rendered a moment later
+      // under load).
+      for (const s of servers)
+        await expect
+          .poll(() => dialog.getByRole('checkbox', { name: s.name }).isChecked(), { timeout: 10_000 })
+          .toBe(true);
       await dialog.getByLabel('Profile').selectOption('quick');
       // Two agents on one machine would each measure half of it (and the second would find it busy): one after the
       // other.

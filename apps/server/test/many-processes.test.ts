@@ -62,7 +62,9 @@ describe.skipIf(!SHARED_DATABASE_URL)(`two servers on one PostgreSQL${NO_SHARED_
       const sent = new Set(rounds.map((r) => r[0]?.timestamp));
       for (const { id } of collectors) {
         const series = await hostSeries(t.id, id);
-        expect(series.length).toBeGreaterThan(rounds.length / 2);
+        // A pair whose later round lands first loses one interval (the earlier round then has a newer one before
+        // it), and the first pair may give none: at least one interval per pair but the first.
+        expect(series.length).toBeGreaterThanOrEqual(Math.ceil(rounds.length / 2) - 1);
         for (const [i, row] of series.entries()) {
           const from = row.t - (row.interval_seconds ?? 0);
           // Each interval starts at a round that was sent, after the sample before it: chained from one round each.
